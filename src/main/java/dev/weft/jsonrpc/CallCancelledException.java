@@ -1,0 +1,13 @@
+package dev.weft.jsonrpc;
+
+/**
+ * The calling thread was interrupted while it waited. When the request had reached the transport, the protocol's
+ * cancel was sent before this was thrown. The thread's interrupt status is set again when this is thrown.
+ */
+public final class CallCancelledException extends RpcException {
+    private static final long serialVersionUID = 1L;
+
+    public CallCancelledException(String method, RequestId id, String transport, Throwable cause) {
+        super("cancelled by interrupt", method, id, transport, cause);
+    }
+}

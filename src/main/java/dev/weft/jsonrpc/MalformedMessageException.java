@@ -1,0 +1,50 @@
+package dev.weft.jsonrpc;
+
+/**
+ * A frame that is not a valid JSON-RPC message. The stream it came from is still usable: the frame is answered or
+ * dropped, and reading goes on.
+ *
+ * <p>{@link #id()} and {@link #kind()} say what could be read of the frame, so that the connection can answer a
+ * request with the right error and id, or fail the pending call a broken response was meant for.
+ */
+public final class MalformedMessageException extends Exception {
+    private static final long serialVersionUID = 1L;
+
+    /** What the frame looked like. */
+    public enum Kind {
+        /** It had a method and an id. */
+        REQUEST,
+        /** It had a method and no id. */
+        NOTIFICATION,
+        /** It had no method (so it was meant as a response). */
+        RESPONSE,
+        /** It could not be read at all. */
+        UNKNOWN
+    }
+
+    private final transient RpcError error;
+    private final transient RequestId id;
+    private final Kind kind;
+
+    public MalformedMessageException(RpcError error, RequestId id, Kind kind) {
+        super(error.message());
+        this.error = error;
+        this.id = id;
+        this.kind = kind;
+    }
+
+    /** The error owed to the peer (when the frame was a request) or describing the defect. */
+    public RpcError error() {
+        return error;
+    }
+
+    /** The frame's id when it could be read, else {@code null}. */
+    public RequestId id() {
+        return id;
+    }
+
+    /** What the frame looked like. */
+    public Kind kind() {
+        return kind;
+    }
+}

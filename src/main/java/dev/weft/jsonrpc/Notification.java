@@ -1,0 +1,16 @@
+package dev.weft.jsonrpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/**
+ * A notification: a method call without an id, never answered.
+ *
+ * @param method the method name
+ * @param params an object or array node, or {@code null} when the notification has no params
+ */
+public record Notification(String method, JsonNode params) implements Message {
+    public Notification {
+        Objects.requireNonNull(method, "method");
+    }
+}

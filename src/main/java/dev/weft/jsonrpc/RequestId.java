@@ -1,0 +1,38 @@
+package dev.weft.jsonrpc;
+
+import java.util.Objects;
+
+/**
+ * A JSON-RPC request id: an integer or a string. Two ids are equal when they have the same kind and value, so
+ * {@code 1} and {@code "1"} are different ids, as the specification requires.
+ */
+public sealed interface RequestId permits RequestId.Number, RequestId.Text {
+
+    static RequestId of(long value) {
+        return new Number(value);
+    }
+
+    static RequestId of(String value) {
+        return new Text(value);
+    }
+
+    /** An integer id. */
+    record Number(long value) implements RequestId {
+        @Override
+        public String toString() {
+            return Long.toString(value);
+        }
+    }
+
+    /** A string id. */
+    record Text(String value) implements RequestId {
+        public Text {
+            Objects.requireNonNull(value, "value");
+        }
+
+        @Override
+        public String toString() {
+            return '"' + value + '"';
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package dev.weft.jsonrpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/** The answer to a {@link Request}: a {@link Success} or a {@link Failure}. */
+public sealed interface Response extends Message permits Response.Success, Response.Failure {
+
+    /** The id of the request this answers; {@code null} only for a failure to parse a request's id. */
+    RequestId id();
+
+    /**
+     * A successful result.
+     *
+     * @param id     the id of the request
+     * @param result the result, never {@code null} (a JSON {@code null} result is a {@code NullNode})
+     */
+    record Success(RequestId id, JsonNode result) implements Response {
+        public Success {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(result, "result");
+        }
+    }
+
+    /**
+     * An error.
+     *
+     * @param id    the id of the request, or {@code null} when the request's id could not be read
+     * @param error the error object
+     */
+    record Failure(RequestId id, RpcError error) implements Response {
+        public Failure {
+            Objects.requireNonNull(error, "error");
+        }
+    }
+}

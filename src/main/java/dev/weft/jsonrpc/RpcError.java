@@ -1,0 +1,57 @@
+package dev.weft.jsonrpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.Objects;
+
+/**
+ * A JSON-RPC error object.
+ *
+ * @param code    the error code; the standard codes are the constants of this record
+ * @param message a short description
+ * @param data    extra information, or {@code null}
+ */
+public record RpcError(int code, String message, JsonNode data) {
+    /** Invalid JSON was received. */
+    public static final int PARSE_ERROR = -32700;
+    /** The JSON sent is not a valid request object. */
+    public static final int INVALID_REQUEST = -32600;
+    /** The method does not exist or is not available. */
+    public static final int METHOD_NOT_FOUND = -32601;
+    /** Invalid method parameters. */
+    public static final int INVALID_PARAMS = -32602;
+    /** Internal error of the receiver. */
+    public static final int INTERNAL_ERROR = -32603;
+
+    public RpcError {
+        Objects.requireNonNull(message, "message");
+    }
+
+    public RpcError(int code, String message) {
+        this(code, message, null);
+    }
+
+    public static RpcError parseError(String message) {
+        return new RpcError(PARSE_ERROR, message);
+    }
+
+    public static RpcError invalidRequest(String message) {
+        return new RpcError(INVALID_REQUEST, message);
+    }
+
+    public static RpcError methodNotFound(String method) {
+        return new RpcError(METHOD_NOT_FOUND, "Method not found: " + method);
+    }
+
+    public static RpcError invalidParams(String message) {
+        return new RpcError(INVALID_PARAMS, message);
+    }
+
+    public static RpcError internalError(String message) {
+        return new RpcError(INTERNAL_ERROR, message);
+    }
+
+    @Override
+    public String toString() {
+        return code + " " + message + (data == null ? "" : " " + data);
+    }
+}

@@ -1,0 +1,44 @@
+package dev.weft.jsonrpc;
+
+import java.io.IOException;
+
+/**
+ * The transport SPI: moves JSON-RPC messages to and from one peer.
+ *
+ * <p><b>Threads.</b> {@link #send} may be called by any number of threads at once; each message is written whole,
+ * never interleaved with another. {@link #receive} has exactly one caller, the connection's reader. {@link #close} may
+ * be called from any thread, any number of times.
+ *
+ * <p><b>The end is sticky.</b> Once the transport has ended (end of stream, I/O error, process exit, oversized frame,
+ * close), {@code receive} and {@code send} throw an exception whose cause chain leads to the same terminal error,
+ * every time. {@link #close} unblocks a {@code receive} that is waiting, promptly and without relying on interrupts,
+ * since a thread blocked on a pipe does not wake on interrupt.
+ */
+public interface Transport extends AutoCloseable {
+
+    /**
+     * Sends one message.
+     *
+     * @throws IOException when the transport has ended or the write failed
+     */
+    void send(Message message) throws IOException;
+
+    /**
+     * Blocks until the next message arrives.
+     *
+     * @return the next message, never {@code null}
+     * @throws MalformedMessageException when a frame could not be read as a message; the transport remains usable
+     * @throws IOException               when the transport has ended: {@link java.io.EOFException} for a clean end, or
+     *                                   the error that ended it; the same terminal error on every later call
+     */
+    Message receive() throws IOException, MalformedMessageException;
+
+    /**
+     * Ends the transport and releases its resources. Idempotent; returns within a bounded time.
+     */
+    @Override
+    void close();
+
+    /** A short description for errors and thread names, such as {@code stdio[node server.js] pid 4242}. */
+    String describe();
+}

@@ -1,0 +1,10 @@
+/**
+ * Weft: a virtual-thread, structured-concurrency runtime for MCP and ACP agent hosts.
+ */
+module dev.weft {
+    requires transitive com.fasterxml.jackson.databind;
+
+    exports dev.weft.scope;
+    exports dev.weft.jsonrpc;
+    exports dev.weft.transport;
+}
