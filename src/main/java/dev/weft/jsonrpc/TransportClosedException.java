@@ -10,7 +10,23 @@ package dev.weft.jsonrpc;
 public final class TransportClosedException extends RpcException {
     private static final long serialVersionUID = 1L;
 
-    public TransportClosedException(String method, RequestId id, String transport, Throwable cause) {
+    private final boolean requestSent;
+
+    /**
+     * @param requestSent whether the request had been handed to the transport before it ended; {@code false} means
+     *                    the peer cannot have seen it, so it is safe to retry on a fresh connection
+     */
+    public TransportClosedException(String method, RequestId id, String transport, Throwable cause,
+                                    boolean requestSent) {
         super("transport closed: " + cause, method, id, transport, cause);
+        this.requestSent = requestSent;
+    }
+
+    /**
+     * Whether the request had been handed to the transport. When {@code false} the peer never saw it and a retry on a
+     * fresh connection cannot run it twice; when {@code true} it may have run.
+     */
+    public boolean requestSent() {
+        return requestSent;
     }
 }

@@ -1,0 +1,44 @@
+package dev.weft.jsonrpc;
+
+import java.time.Duration;
+import java.util.function.Consumer;
+
+/**
+ * Options of one call.
+ *
+ * @param timeout     the longest the call may take in all, or {@code null} for the connection's default
+ * @param idleTimeout the longest the call may go without a routed notification (progress), or {@code null} for none
+ * @param routeKey    the key under which the connection's notification router files notifications that belong to
+ *                    this call (an MCP progress token), or {@code null}
+ * @param onEvent     receives those notifications, in arrival order, <b>on the calling thread</b>, before the result;
+ *                    or {@code null}. An exception it throws cancels the call and is rethrown by the call.
+ */
+public record CallOptions(Duration timeout, Duration idleTimeout, Object routeKey, Consumer<Notification> onEvent) {
+    /** The connection's default timeout, no idle timeout, no events. */
+    public static final CallOptions DEFAULT = new CallOptions(null, null, null, null);
+
+    public CallOptions {
+        requirePositive(timeout, "timeout");
+        requirePositive(idleTimeout, "idleTimeout");
+    }
+
+    private static void requirePositive(Duration d, String what) {
+        if (d != null && (d.isNegative() || d.isZero())) {
+            throw new IllegalArgumentException(what + " must be positive: " + d);
+        }
+    }
+
+    public CallOptions withTimeout(Duration timeout) {
+        return new CallOptions(timeout, idleTimeout, routeKey, onEvent);
+    }
+
+    public CallOptions withIdleTimeout(Duration idleTimeout) {
+        return new CallOptions(timeout, idleTimeout, routeKey, onEvent);
+    }
+
+    /** Routes the notifications filed under {@code routeKey} to {@code onEvent}, on the calling thread. */
+    public CallOptions withEvents(Object routeKey, Consumer<Notification> onEvent) {
+        return new CallOptions(timeout, idleTimeout, java.util.Objects.requireNonNull(routeKey, "routeKey"),
+                java.util.Objects.requireNonNull(onEvent, "onEvent"));
+    }
+}

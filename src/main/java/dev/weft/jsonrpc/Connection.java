@@ -1,0 +1,312 @@
+package dev.weft.jsonrpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A JSON-RPC 2.0 connection over a {@link Transport}: correlates requests with responses, dispatches the peer's
+ * requests and notifications to handlers, and propagates cancellation both ways.
+ *
+ * <h2>A call never outlives its reader</h2>
+ * One virtual thread per connection, the reader, receives and routes; nothing else. When it ends for any reason (end
+ * of stream, process exit, I/O error, an oversized frame, {@link #close()}), every pending call fails at once with a
+ * {@link TransportClosedException} whose cause is the transport's own error, and every later call fails at once with
+ * the same cause. Errors the peer returns are {@link PeerErrorException}s and never mean the connection is dead.
+ *
+ * <h2>Threads</h2>
+ * <ul>
+ *   <li>{@link #call} blocks the calling thread (a virtual thread, ideally) until the answer, the timeout, an interrupt
+ *       or the end. Any number of threads may call at once. Notifications routed to a call (progress) run its
+ *       {@linkplain CallOptions#onEvent() listener} <b>on the calling thread</b>, in arrival order, before the result.
+ *       </li>
+ *   <li>Each incoming request runs its {@link RequestHandler} on a virtual thread of its own; incoming notifications
+ *       run their {@link NotificationHandler}s in arrival order on one virtual thread. User code never runs on the
+ *       reader, and the reader never waits for user code.</li>
+ *   <li>These threads are subtasks of a {@link dev.weft.scope.TaskScope} owned by the reader; when the reader ends, the
+ *       scope is closed: handlers are interrupted and waited for, and the transport is closed.</li>
+ * </ul>
+ *
+ * <h2>Cancellation</h2>
+ * A call whose thread is interrupted, or whose timeout expires, sends the protocol's cancel notification (when a
+ * {@link CancelProtocol} is configured) and fails with {@link CallCancelledException} (the interrupt flag set again)
+ * or {@link CallTimeoutException}; a late answer is dropped. An incoming cancel interrupts the handler of the request
+ * it names, and that request gets no answer.
+ */
+public final class Connection implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    private final Transport transport;
+    private final ConnectionOptions options;
+    private final String name;
+    private final PendingCalls pending = new PendingCalls();
+    private final AtomicLong nextId = new AtomicLong(1);
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Reader reader;
+    private final Thread readerThread;
+
+    private Connection(Transport transport, ConnectionOptions options) {
+        this.transport = transport;
+        this.options = options;
+        this.name = options.name() + "-" + COUNTER.incrementAndGet();
+        this.reader = new Reader(this, transport, options, pending, name);
+        this.readerThread = Thread.ofVirtual().name(name + "-reader").unstarted(this::runReader);
+    }
+
+    /**
+     * Opens a connection: starts its reader. The connection owns the transport from now on and closes it when it ends.
+     */
+    public static Connection open(Transport transport, ConnectionOptions options) {
+        Connection connection = new Connection(Objects.requireNonNull(transport, "transport"),
+                Objects.requireNonNull(options, "options"));
+        connection.readerThread.start();
+        return connection;
+    }
+
+    /** Opens a connection with the {@linkplain ConnectionOptions#DEFAULT default options}. */
+    public static Connection open(Transport transport) {
+        return open(transport, ConnectionOptions.DEFAULT);
+    }
+
+    private void runReader() {
+        try {
+            reader.run();
+        } finally {
+            terminated.countDown();
+        }
+    }
+
+    /** Calls {@code method} with the {@linkplain CallOptions#DEFAULT default options}; see {@link #call(String, JsonNode, CallOptions)}. */
+    public JsonNode call(String method, JsonNode params) {
+        return call(method, params, CallOptions.DEFAULT);
+    }
+
+    /**
+     * Calls {@code method} and maps the params and result with the codec's mapper.
+     *
+     * @throws ProtocolViolationException if the result does not map to {@code resultType}
+     */
+    public <T> T call(String method, Object params, Class<T> resultType) {
+        JsonNode tree = params == null ? null : JsonRpcCodec.standard().mapper().valueToTree(params);
+        JsonNode result = call(method, tree, CallOptions.DEFAULT);
+        try {
+            return JsonRpcCodec.standard().mapper().treeToValue(result, resultType);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ProtocolViolationException("result is not a " + resultType.getSimpleName() + ": "
+                    + e.getMessage(), method, null, describe(), e);
+        }
+    }
+
+    /**
+     * Sends a request and blocks until its answer.
+     *
+     * @param params  an object or array node, or {@code null}
+     * @param options timeout, idle timeout, and routed notifications
+     * @return the result
+     * @throws PeerErrorException         the peer answered with an error
+     * @throws TransportClosedException   the transport ended before the answer, or had ended already
+     * @throws CallTimeoutException       no answer in time; a cancel was sent
+     * @throws CallCancelledException     the calling thread was interrupted (or was already); a cancel was sent if the
+     *                                    request had gone out, and the interrupt flag is set
+     * @throws ProtocolViolationException the answer was not a valid response
+     */
+    public JsonNode call(String method, JsonNode params, CallOptions options) {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(options, "options");
+        if (Thread.currentThread().isInterrupted()) {
+            throw new CallCancelledException(method, null, describe(), new InterruptedException());
+        }
+        RequestId id = RequestId.of(nextId.getAndIncrement());
+        PendingCall call = new PendingCall(id, method, options.routeKey());
+        Throwable ended = pending.register(call);
+        if (ended != null) {
+            throw new TransportClosedException(method, id, describe(), ended, false);
+        }
+        try {
+            transport.send(new Request(id, method, params));
+        } catch (IOException e) {
+            pending.abandon(call);
+            Throwable cause = pending.end() != null ? pending.end() : e;
+            throw new TransportClosedException(method, id, describe(), cause, false);
+        } catch (RuntimeException | Error e) {
+            pending.abandon(call);
+            throw e;
+        }
+        return await(call, options);
+    }
+
+    private JsonNode await(PendingCall call, CallOptions options) {
+        Duration timeout = options.timeout() != null ? options.timeout() : this.options.defaultTimeout();
+        Duration idle = options.idleTimeout();
+        long start = System.nanoTime();
+        long deadline = start + timeout.toNanos();
+        long idleDeadline = idle == null ? Long.MAX_VALUE : start + idle.toNanos();
+        try {
+            while (true) {
+                long now = System.nanoTime();
+                if (deadline - now <= 0) {
+                    throw timedOut(call, timeout, "timeout");
+                }
+                if (idle != null && idleDeadline - now <= 0) {
+                    throw timedOut(call, idle, "idle timeout");
+                }
+                long wait = idle == null ? deadline - now : Math.min(deadline - now, idleDeadline - now);
+                Object event = call.poll(wait);
+                switch (event) {
+                    case null -> { } // a deadline passed: checked at the top
+                    case Response.Success success -> {
+                        return success.result();
+                    }
+                    case Response.Failure failure ->
+                            throw new PeerErrorException(call.method, call.id, describe(), failure.error());
+                    case Notification notification -> {
+                        if (idle != null) {
+                            idleDeadline = System.nanoTime() + idle.toNanos();
+                        }
+                        runListener(call, options, notification);
+                    }
+                    case PendingCall.Ended end ->
+                            throw new TransportClosedException(call.method, call.id, describe(), end.cause(), true);
+                    case PendingCall.Violation violation -> throw new ProtocolViolationException(
+                            "invalid response: " + violation.defect().getMessage(), call.method, call.id, describe(),
+                            violation.defect());
+                    default -> throw new IllegalStateException("unexpected event " + event);
+                }
+            }
+        } catch (InterruptedException e) {
+            cancelRemote(call, "interrupted");
+            Thread.currentThread().interrupt();
+            throw new CallCancelledException(call.method, call.id, describe(), e);
+        } finally {
+            pending.abandon(call);
+        }
+    }
+
+    private void runListener(PendingCall call, CallOptions options, Notification notification) {
+        if (options.onEvent() == null) {
+            return;
+        }
+        try {
+            options.onEvent().accept(notification);
+        } catch (RuntimeException | Error e) {
+            cancelRemote(call, "event listener failed: " + e);
+            throw e;
+        }
+    }
+
+    private CallTimeoutException timedOut(PendingCall call, Duration limit, String which) {
+        cancelRemote(call, which + " " + limit);
+        return new CallTimeoutException(call.method, call.id, describe(), limit, which);
+    }
+
+    /** Withdraws the call and tells the peer, if the protocol can; never throws, never waits on the peer. */
+    private void cancelRemote(PendingCall call, String reason) {
+        pending.abandon(call);
+        reader.abandoned(call.id);
+        CancelProtocol protocol = options.cancelProtocol();
+        if (protocol == null || pending.end() != null) {
+            return;
+        }
+        Notification cancel = protocol.cancel(call.id, call.method, reason);
+        if (cancel == null) {
+            return;
+        }
+        try {
+            transport.send(cancel);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "cancel of " + call + " on " + describe() + " not sent: " + e);
+        }
+    }
+
+    /**
+     * Sends a notification.
+     *
+     * @throws TransportClosedException if the transport has ended; nothing was sent
+     */
+    public void notify(String method, JsonNode params) {
+        Objects.requireNonNull(method, "method");
+        Throwable ended = pending.end();
+        if (ended != null) {
+            throw new TransportClosedException(method, null, describe(), ended, false);
+        }
+        try {
+            transport.send(new Notification(method, params));
+        } catch (IOException e) {
+            Throwable cause = pending.end() != null ? pending.end() : e;
+            throw new TransportClosedException(method, null, describe(), cause, false);
+        }
+    }
+
+    /**
+     * Closes the connection: fails every pending call with a {@link TransportClosedException} caused by a
+     * {@link ConnectionClosedException}, closes the transport, and waits until the reader and every handler have
+     * finished (handlers are interrupted; one that ignores interrupts delays this). Idempotent; any thread. Called from
+     * one of this connection's own handler threads, it does not wait for itself.
+     */
+    @Override
+    public void close() {
+        pending.end(new ConnectionClosedException(describe()));
+        transport.close();
+        if (Reader.isConnectionThread(this)) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                terminated.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Whether the connection is still open: the transport has not ended and {@link #close()} was not called. */
+    public boolean isOpen() {
+        return pending.end() == null;
+    }
+
+    /** The terminal cause once the connection has ended: the transport's error, or a {@link ConnectionClosedException}. */
+    public Optional<Throwable> closedCause() {
+        return Optional.ofNullable(pending.end());
+    }
+
+    /**
+     * Blocks until the connection has ended (its reader has failed every pending call and finished), then returns the
+     * terminal cause. For a subtask that watches the connection beside the calls that depend on it.
+     */
+    public Throwable awaitClosed() throws InterruptedException {
+        terminated.await();
+        return pending.end();
+    }
+
+    /** Like {@link #awaitClosed()}, giving up after {@code timeout}; returns {@code null} if still open then. */
+    public Throwable awaitClosed(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS) ? pending.end() : null;
+    }
+
+    /** The number of outgoing calls waiting for an answer. */
+    public int pendingCalls() {
+        return pending.size();
+    }
+
+    /** The transport's description. */
+    public String describe() {
+        return transport.describe();
+    }
+
+    @Override
+    public String toString() {
+        return "Connection[" + name + ", " + describe() + (isOpen() ? "" : ", closed") + "]";
+    }
+}

@@ -1,0 +1,15 @@
+package dev.weft.jsonrpc;
+
+import java.io.IOException;
+
+/**
+ * The cause of a {@link TransportClosedException} when the host itself closed the connection, as opposed to the
+ * transport ending on its own.
+ */
+public final class ConnectionClosedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public ConnectionClosedException(String transport) {
+        super("connection closed by the host: " + transport);
+    }
+}

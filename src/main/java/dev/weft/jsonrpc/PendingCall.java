@@ -1,0 +1,47 @@
+package dev.weft.jsonrpc;
+
+import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One outgoing call waiting for its answer: a mailbox that the reader fills and the calling thread drains, in order.
+ *
+ * <p>The reader only ever offers (never blocks, never runs user code); the caller polls. Everything that concerns the
+ * call, routed notifications first and then its one terminal event (a response, the transport's end, or a protocol
+ * violation), goes through the mailbox in arrival order, so the caller sees every event before the result.
+ */
+final class PendingCall {
+    /** The transport ended; {@code cause} is its terminal error. */
+    record Ended(Throwable cause) {
+    }
+
+    /** A response for this call arrived but was not a valid response. */
+    record Violation(MalformedMessageException defect) {
+    }
+
+    final RequestId id;
+    final String method;
+    final Object routeKey; // null when the call takes no routed notifications
+    private final LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
+
+    PendingCall(RequestId id, String method, Object routeKey) {
+        this.id = id;
+        this.method = method;
+        this.routeKey = routeKey;
+    }
+
+    /** Called by the reader (or the closing thread); never blocks. */
+    void deliver(Object event) {
+        mailbox.offer(event);
+    }
+
+    /** Called by the calling thread only. Returns {@code null} when {@code nanos} elapsed first. */
+    Object poll(long nanos) throws InterruptedException {
+        return mailbox.poll(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    @Override
+    public String toString() {
+        return method + " (id " + id + ")";
+    }
+}

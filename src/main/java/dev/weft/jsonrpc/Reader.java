@@ -1,0 +1,264 @@
+package dev.weft.jsonrpc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.scope.TaskScope;
+import java.io.IOException;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedTransferQueue;
+
+/**
+ * The reading side of a {@link Connection}. {@link #run()} runs on the connection's reader thread and owns a
+ * {@link TaskScope} whose subtasks are the request handlers, the notification dispatcher, and the senders of error
+ * replies; the reader never writes to the transport itself, so a peer that does not read cannot stall it.
+ *
+ * <p>Fields: {@code incoming} maps the peer's in-flight request ids to their handlers (written by handler threads,
+ * read by the reader to deliver cancels); {@code notifications} is the dispatcher's queue (reader offers, dispatcher
+ * takes); {@code abandoned} holds ids of our calls given up on, so that their late answers log quietly (callers add,
+ * the reader reads).
+ */
+final class Reader {
+    private static final System.Logger LOG = System.getLogger(Connection.class.getName());
+    private static final ThreadLocal<Connection> CURRENT = new ThreadLocal<>();
+    private static final int ABANDONED_CAPACITY = 4096;
+    private static final Notification END_OF_NOTIFICATIONS = new Notification("weft/end", null);
+
+    /** A request of the peer's being handled; {@code cancelled} is written by the reader, read by the handler. */
+    private static final class InFlight {
+        final Thread thread;
+        volatile boolean cancelled;
+
+        InFlight(Thread thread) {
+            this.thread = thread;
+        }
+    }
+
+    private final Connection connection;
+    private final Transport transport;
+    private final ConnectionOptions options;
+    private final PendingCalls pending;
+    private final String name;
+    private final ConcurrentHashMap<RequestId, InFlight> incoming = new ConcurrentHashMap<>();
+    private final LinkedTransferQueue<Notification> notifications = new LinkedTransferQueue<>();
+    private final Set<RequestId> abandoned = ConcurrentHashMap.newKeySet();
+
+    Reader(Connection connection, Transport transport, ConnectionOptions options, PendingCalls pending, String name) {
+        this.connection = connection;
+        this.transport = transport;
+        this.options = options;
+        this.pending = pending;
+        this.name = name;
+    }
+
+    /** Whether the current thread is one of {@code connection}'s handler or dispatcher threads. */
+    static boolean isConnectionThread(Connection connection) {
+        return CURRENT.get() == connection;
+    }
+
+    void run() {
+        Throwable cause;
+        try (TaskScope scope = TaskScope.open(c -> c.withName(name + "-worker"))) {
+            // If a worker fails unexpectedly (a bug, not a handler's exception), the scope cancels: close the transport
+            // so the connection ends loudly instead of limping on without its dispatcher.
+            scope.onCancel(transport::close);
+            scope.fork(() -> {
+                dispatchNotifications();
+                return null;
+            });
+            cause = readUntilEnd(scope);
+            Throwable recorded = pending.end(cause);
+            notifications.offer(END_OF_NOTIFICATIONS);
+            LOG.log(System.Logger.Level.DEBUG, () -> name + " on " + transport.describe() + " ended: " + recorded);
+        } // close: cancel (interrupts handlers, closes the transport) and wait for every worker
+    }
+
+    private Throwable readUntilEnd(TaskScope scope) {
+        while (true) {
+            Message message;
+            try {
+                message = transport.receive();
+            } catch (MalformedMessageException e) {
+                onMalformed(scope, e);
+                continue;
+            } catch (IOException | RuntimeException | Error e) {
+                return e;
+            }
+            try {
+                route(scope, message);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, name + " on " + transport.describe() + " failed to route "
+                        + describe(message), e);
+            }
+        }
+    }
+
+    private void route(TaskScope scope, Message message) {
+        switch (message) {
+            case Response response -> onResponse(response);
+            case Request request -> scope.fork(() -> serve(request));
+            case Notification notification -> onNotification(notification);
+        }
+    }
+
+    private void onResponse(Response response) {
+        if (pending.complete(response)) {
+            return;
+        }
+        RequestId id = response.id();
+        if (id == null && response instanceof Response.Failure failure) {
+            LOG.log(System.Logger.Level.WARNING, () -> transport.describe() + ": peer reported an error without id: "
+                    + failure.error());
+        } else if (id != null && abandoned.remove(id)) {
+            LOG.log(System.Logger.Level.DEBUG, () -> transport.describe() + ": late answer to abandoned call " + id);
+        } else {
+            LOG.log(System.Logger.Level.WARNING, () -> transport.describe() + ": answer with unknown id " + id
+                    + " dropped");
+        }
+    }
+
+    private void onNotification(Notification notification) {
+        CancelProtocol cancel = options.cancelProtocol();
+        if (cancel != null && cancel.method().equals(notification.method())) {
+            cancelIncoming(cancel.cancelledId(notification));
+            return;
+        }
+        if (options.notificationRouter() != null) {
+            Object key = options.notificationRouter().apply(notification);
+            if (key != null) {
+                if (!pending.route(key, notification)) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> transport.describe() + ": " + notification.method()
+                            + " for finished call " + key + " dropped");
+                }
+                return;
+            }
+        }
+        notifications.offer(notification);
+    }
+
+    private void cancelIncoming(RequestId id) {
+        InFlight inFlight = id == null ? null : incoming.get(id);
+        if (inFlight != null) {
+            inFlight.cancelled = true;
+            inFlight.thread.interrupt();
+        }
+    }
+
+    private void onMalformed(TaskScope scope, MalformedMessageException e) {
+        switch (e.kind()) {
+            case REQUEST, UNKNOWN -> {
+                LOG.log(System.Logger.Level.WARNING, () -> transport.describe() + ": malformed frame answered with "
+                        + e.error());
+                Response.Failure reply = new Response.Failure(e.id(), e.error());
+                scope.fork(() -> send(reply));
+            }
+            case NOTIFICATION -> LOG.log(System.Logger.Level.WARNING, () -> transport.describe()
+                    + ": malformed notification dropped: " + e.error());
+            case RESPONSE -> {
+                if (!pending.violate(e.id(), e)) {
+                    LOG.log(System.Logger.Level.WARNING, () -> transport.describe() + ": malformed response for id "
+                            + e.id() + " dropped: " + e.error());
+                }
+            }
+        }
+    }
+
+    /** Runs on a handler thread of its own: handles one request of the peer's and answers it. */
+    private void serve(Request request) {
+        CURRENT.set(connection);
+        InFlight inFlight = new InFlight(Thread.currentThread());
+        if (incoming.putIfAbsent(request.id(), inFlight) != null) {
+            send(new Response.Failure(request.id(),
+                    RpcError.invalidRequest("Invalid Request: id " + request.id() + " is already in flight")));
+            return;
+        }
+        Response response;
+        try {
+            response = handle(request);
+        } finally {
+            incoming.remove(request.id(), inFlight);
+        }
+        if (inFlight.cancelled) {
+            return; // the peer cancelled: it expects no answer
+        }
+        Thread.interrupted(); // a cancel that raced with the end of the handler must not disturb the write
+        send(response);
+    }
+
+    private Response handle(Request request) {
+        RequestHandler handler = options.requestHandlers().get(request.method());
+        if (handler == null) {
+            return new Response.Failure(request.id(), RpcError.methodNotFound(request.method()));
+        }
+        try {
+            JsonNode result = handler.handle(new IncomingRequest(request.id(), request.method(), request.params(),
+                    connection));
+            return new Response.Success(request.id(), result != null ? result : JsonNodeFactory.instance.objectNode());
+        } catch (RpcErrorException e) {
+            return new Response.Failure(request.id(), e.error());
+        } catch (IllegalArgumentException e) {
+            return new Response.Failure(request.id(), RpcError.invalidParams("Invalid params: " + e.getMessage()));
+        } catch (Throwable e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            LOG.log(System.Logger.Level.WARNING, request.method() + " (id " + request.id() + ") on "
+                    + transport.describe() + " failed", e);
+            return new Response.Failure(request.id(), RpcError.internalError("Internal error: "
+                    + e.getClass().getSimpleName()));
+        }
+    }
+
+    private void send(Response response) {
+        try {
+            transport.send(response);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "answer to " + response.id() + " on " + transport.describe()
+                    + " not sent: " + e);
+        }
+    }
+
+    /** Runs on the dispatcher thread: delivers notifications in arrival order until the end. */
+    private void dispatchNotifications() throws InterruptedException {
+        CURRENT.set(connection);
+        while (true) {
+            Notification notification = notifications.take();
+            if (notification == END_OF_NOTIFICATIONS) {
+                return;
+            }
+            NotificationHandler handler = options.notificationHandlers().get(notification.method());
+            if (handler == null) {
+                handler = options.otherNotifications();
+            }
+            if (handler == null) {
+                LOG.log(System.Logger.Level.DEBUG, () -> transport.describe() + ": unhandled notification "
+                        + notification.method());
+                continue;
+            }
+            try {
+                handler.handle(notification);
+            } catch (InterruptedException e) {
+                throw e;
+            } catch (Exception e) {
+                LOG.log(System.Logger.Level.WARNING, "handler of " + notification.method() + " on "
+                        + transport.describe() + " failed", e);
+            }
+        }
+    }
+
+    /** Called by a caller that gave up on {@code id}, so that a late answer is expected, not suspicious. */
+    void abandoned(RequestId id) {
+        if (abandoned.size() >= ABANDONED_CAPACITY) {
+            abandoned.clear(); // coarse bound; only the log level of late answers depends on it
+        }
+        abandoned.add(id);
+    }
+
+    private static String describe(Message message) {
+        return switch (message) {
+            case Request r -> "request " + r.method() + " (id " + r.id() + ")";
+            case Notification n -> "notification " + n.method();
+            case Response r -> "response (id " + r.id() + ")";
+        };
+    }
+}
