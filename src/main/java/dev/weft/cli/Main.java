@@ -1,6 +1,7 @@
 package dev.weft.cli;
 
 import java.io.PrintStream;
+import java.lang.module.ModuleDescriptor;
 import java.util.List;
 import java.util.Optional;
 
@@ -97,9 +98,16 @@ public final class Main {
         return "weft " + weftVersion + " (Java " + javaVersion + ", " + vmVendor + ")";
     }
 
-    /** The {@code Implementation-Version} of the jar this class was loaded from, or {@code "dev"} outside a jar. */
+    /**
+     * Weft's version: the {@code Implementation-Version} of the jar's manifest ({@code java -jar}), else the module's
+     * version (module path, where manifest attributes are not read), else {@code "dev"} (classes from a directory).
+     */
     static String weftVersion() {
         String version = Main.class.getPackage().getImplementationVersion();
+        ModuleDescriptor module = Main.class.getModule().getDescriptor();
+        if (version == null && module != null) {
+            version = module.rawVersion().orElse(null);
+        }
         return version == null || version.isBlank() ? "dev" : version;
     }
 
