@@ -24,7 +24,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p><b>Ends.</b> {@link #close()} on one end ends this end at once and the peer's after it has read what was already
  * sent (it then sees an {@link EOFException}). A cut or {@link #fail} ends both ends at once with the given error.
- * Every end is sticky. Thread-safe: any number of senders, one receiver per end.
+ * Every end is sticky: {@code receive} and {@code send} throw the very same exception instance every time. Thread-safe: any number of senders, one receiver per end.
  */
 public final class MemoryTransport implements Transport {
     private static final AtomicInteger PAIRS = new AtomicInteger();
@@ -206,11 +206,7 @@ public final class MemoryTransport implements Transport {
         }
 
         private IOException ended() {
-            // A fresh exception each time, with the sticky end as its cause, so each stack trace shows the caller.
-            IOException e = end instanceof EOFException ? new EOFException(end.getMessage())
-                    : new IOException(end.getMessage());
-            e.initCause(end);
-            return e;
+            return end; // the same instance every time: the sticky end is one value
         }
     }
 }

@@ -1,0 +1,494 @@
+package dev.weft.jsonrpc;
+
+import static dev.weft.jsonrpc.ScriptedPeer.obj;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.transport.Faults;
+import dev.weft.transport.MemoryTransport;
+import java.io.EOFException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/** Connection behaviour against a scripted peer on an in-memory pair, and between two real connections. */
+@Tag("concurrency")
+class ConnectionTest {
+    private final List<AutoCloseable> toClose = new ArrayList<>();
+
+    @AfterEach
+    void closeAll() throws Exception {
+        for (AutoCloseable c : toClose.reversed()) {
+            c.close();
+        }
+    }
+
+    private ScriptedPeer peerOf(MemoryTransport.Pair pair) {
+        ScriptedPeer peer = new ScriptedPeer(pair.right());
+        toClose.add(peer);
+        return peer;
+    }
+
+    private Connection open(MemoryTransport transport, ConnectionOptions options) {
+        Connection c = Connection.open(transport, options);
+        toClose.add(c);
+        return c;
+    }
+
+    /** Starts a call on a virtual thread; the returned reference holds its result or its exception. */
+    private static Thread callAsync(Connection c, String method, CallOptions options, AtomicReference<Object> out) {
+        return Thread.ofVirtual().name("weft-test-caller").start(() -> {
+            try {
+                out.set(c.call(method, null, options));
+            } catch (Throwable t) {
+                out.set(t);
+            }
+        });
+    }
+
+    @Test
+    void callReturnsThePeersResultAndAPeerErrorPassesThroughWithoutKillingTheConnection() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT);
+
+        AtomicReference<Object> ok = new AtomicReference<>();
+        Thread t = callAsync(c, "echo", CallOptions.DEFAULT, ok);
+        Request r = peer.next(Request.class);
+        assertThat(r.method()).isEqualTo("echo");
+        peer.answer(r, obj("v", 1));
+        t.join();
+        assertThat(ok.get()).isEqualTo(obj("v", 1));
+
+        AtomicReference<Object> err = new AtomicReference<>();
+        t = callAsync(c, "boom", CallOptions.DEFAULT, err);
+        Request failing = peer.next(Request.class);
+        peer.send(new Response.Failure(failing.id(), new RpcError(-32000, "no such thing")));
+        t.join();
+        assertThat(err.get()).isInstanceOfSatisfying(PeerErrorException.class, e -> {
+            assertThat(e.code()).isEqualTo(-32000);
+            assertThat(e.method()).isEqualTo("boom");
+            assertThat(e.id()).isEqualTo(failing.id());
+            assertThat(e.transport()).isEqualTo(pair.left().describe());
+        });
+        assertThat(c.isOpen()).isTrue();
+        assertThat(c.pendingCalls()).isZero();
+    }
+
+    @Test
+    void manyConcurrentCallersEachGetTheirOwnAnswerWhenTheyArriveOutOfOrder() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT);
+        int n = 256;
+        List<Thread> callers = new ArrayList<>();
+        List<Throwable> failures = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            callers.add(Thread.ofVirtual().name("weft-test-caller-" + i).start(() -> {
+                try {
+                    JsonNode result = c.call("echo", obj("k", k));
+                    assertThat(result).isEqualTo(obj("k", k));
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }));
+        }
+        List<Request> requests = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            requests.add(peer.next(Request.class));
+        }
+        for (Request r : requests.reversed()) {
+            peer.answer(r, r.params());
+        }
+        for (Thread t : callers) {
+            t.join();
+        }
+        assertThat(failures).isEmpty();
+        assertThat(c.pendingCalls()).isZero();
+    }
+
+    @Test
+    void whenTheWireBreaksEveryPendingCallFailsAtOnceWithTheCauseAndLaterCallsFailTheSameWay() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT.withDefaultTimeout(Duration.ofMinutes(10)));
+        List<AtomicReference<Object>> outcomes = new ArrayList<>();
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            AtomicReference<Object> out = new AtomicReference<>();
+            outcomes.add(out);
+            callers.add(callAsync(c, "slow", CallOptions.DEFAULT, out));
+        }
+        for (int i = 0; i < 20; i++) {
+            peer.next(Request.class); // every call has reached the peer
+        }
+        IOException cut = new IOException("wire cut");
+        pair.right().fail(cut);
+        for (Thread t : callers) {
+            t.join(); // a 10 minute timeout: only the end can release them
+        }
+        for (AtomicReference<Object> out : outcomes) {
+            assertThat(out.get()).isInstanceOfSatisfying(TransportClosedException.class, e -> {
+                assertThat(e.getCause()).isSameAs(cut);
+                assertThat(e.requestSent()).isTrue();
+                assertThat(e.method()).isEqualTo("slow");
+            });
+        }
+        Throwable later = catchThrowable(() -> c.call("again", null));
+        assertThat(later).isInstanceOfSatisfying(TransportClosedException.class, e -> {
+            assertThat(e.getCause()).isSameAs(cut);
+            assertThat(e.requestSent()).isFalse();
+        });
+        assertThat(c.awaitClosed()).isSameAs(cut);
+        assertThatThrownBy(() -> c.notify("n", null)).isInstanceOf(TransportClosedException.class).hasCause(cut);
+    }
+
+    @Test
+    void whenThePeerClosesPendingCallsFailWithEndOfStream() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT);
+        AtomicReference<Object> out = new AtomicReference<>();
+        Thread t = callAsync(c, "slow", CallOptions.DEFAULT, out);
+        peer.next(Request.class);
+        pair.right().close();
+        t.join();
+        assertThat(out.get()).isInstanceOfSatisfying(TransportClosedException.class,
+                e -> assertThat(e.getCause()).isInstanceOf(EOFException.class));
+    }
+
+    @Test
+    void anOversizedFrameEndsTheConnectionWithAClearError() throws Exception {
+        JsonRpcCodec small = JsonRpcCodec.withMaxFrameBytes(256);
+        MemoryTransport.Pair pair = MemoryTransport.pair(Faults.NONE, Faults.NONE, small);
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT);
+        AtomicReference<Object> out = new AtomicReference<>();
+        Thread t = callAsync(c, "big", CallOptions.DEFAULT, out);
+        Request r = peer.next(Request.class);
+        peer.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":" + ((RequestId.Number) r.id()).value() + ",\"result\":\""
+                + "x".repeat(300) + "\"}");
+        t.join();
+        assertThat(out.get()).isInstanceOfSatisfying(TransportClosedException.class, e -> {
+            assertThat(e.getCause()).isInstanceOf(FrameTooLargeException.class);
+            assertThat(e.getCause()).hasMessageContaining("256");
+        });
+        assertThat(c.isOpen()).isFalse();
+    }
+
+    @Test
+    void badInputGetsTheRightErrorAndTheConnectionStaysUsable() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT
+                .withRequestHandler("params", req -> {
+                    throw new IllegalArgumentException("a is required");
+                })
+                .withRequestHandler("denied", req -> {
+                    throw new RpcErrorException(new RpcError(-32042, "needs a URL"));
+                })
+                .withRequestHandler("bug", req -> {
+                    throw new IllegalStateException("secret internals");
+                }));
+
+        peer.sendRaw("{not json");
+        assertError(peer.next(Response.Failure.class), null, RpcError.PARSE_ERROR);
+        peer.sendRaw("{\"id\":7,\"method\":\"x\"}");
+        assertError(peer.next(Response.Failure.class), RequestId.of(7), RpcError.INVALID_REQUEST);
+        peer.sendRaw("[{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"x\"}]");
+        assertError(peer.next(Response.Failure.class), null, RpcError.INVALID_REQUEST);
+        peer.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"x\",\"params\":5}");
+        assertError(peer.next(Response.Failure.class), RequestId.of(9), RpcError.INVALID_REQUEST);
+        peer.send(new Request(RequestId.of("a"), "nope", null));
+        assertError(peer.next(Response.Failure.class), RequestId.of("a"), RpcError.METHOD_NOT_FOUND);
+        peer.send(new Request(RequestId.of("b"), "params", null));
+        assertError(peer.next(Response.Failure.class), RequestId.of("b"), RpcError.INVALID_PARAMS);
+        peer.send(new Request(RequestId.of("c"), "denied", null));
+        assertError(peer.next(Response.Failure.class), RequestId.of("c"), -32042);
+        peer.send(new Request(RequestId.of("d"), "bug", null));
+        Response.Failure internal = peer.next(Response.Failure.class);
+        assertError(internal, RequestId.of("d"), RpcError.INTERNAL_ERROR);
+        assertThat(internal.error().message()).doesNotContain("secret");
+        // A malformed notification and an answer to nobody: dropped, nothing owed.
+        peer.sendRaw("{\"jsonrpc\":\"2.0\",\"method\":5}");
+        peer.send(new Response.Success(RequestId.of(999), obj("x", 1)));
+
+        AtomicReference<Object> out = new AtomicReference<>();
+        Thread t = callAsync(c, "still", CallOptions.DEFAULT, out);
+        Request r = peer.next(Request.class); // nothing was answered for the two dropped frames
+        peer.answer(r, obj("ok", true));
+        t.join();
+        assertThat(out.get()).isEqualTo(obj("ok", true));
+        assertThat(c.isOpen()).isTrue();
+    }
+
+    private static void assertError(Response.Failure f, RequestId id, int code) {
+        assertThat(f.id()).isEqualTo(id);
+        assertThat(f.error().code()).isEqualTo(code);
+    }
+
+    @Test
+    void aBrokenAnswerFailsItsCallWithAProtocolViolationAndTheConnectionLivesOn() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT);
+        AtomicReference<Object> out = new AtomicReference<>();
+        Thread t = callAsync(c, "m", CallOptions.DEFAULT, out);
+        Request r = peer.next(Request.class);
+        long id = ((RequestId.Number) r.id()).value();
+        peer.sendRaw("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"result\":1,\"error\":{\"code\":1,\"message\":\"m\"}}");
+        t.join();
+        assertThat(out.get()).isInstanceOfSatisfying(ProtocolViolationException.class, e -> {
+            assertThat(e.method()).isEqualTo("m");
+            assertThat(e.id()).isEqualTo(r.id());
+        });
+        assertThat(c.isOpen()).isTrue();
+    }
+
+    @Test
+    void interruptingTheCallerSendsTheCancelAndFailsTheCallWithTheFlagSet() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT.withCancelProtocol(ScriptedPeer.CANCELLED));
+        AtomicReference<Object> out = new AtomicReference<>();
+        AtomicReference<Boolean> flag = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().start(() -> {
+            try {
+                out.set(c.call("slow", null));
+            } catch (Throwable e) {
+                out.set(e);
+                flag.set(Thread.currentThread().isInterrupted());
+            }
+        });
+        Request r = peer.next(Request.class);
+        caller.interrupt();
+        Notification cancel = peer.next(Notification.class);
+        caller.join();
+        assertThat(cancel.method()).isEqualTo("notifications/cancelled");
+        assertThat(cancel.params().get("requestId").asLong()).isEqualTo(((RequestId.Number) r.id()).value());
+        assertThat(cancel.params().get("reason").asText()).contains("interrupted");
+        assertThat(out.get()).isInstanceOf(CallCancelledException.class);
+        assertThat(flag.get()).isTrue();
+        peer.answer(r, obj("late", true)); // dropped quietly
+        assertThat(c.pendingCalls()).isZero();
+    }
+
+    @Test
+    void aCallerInterruptedBeforeCallingSendsNothing() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT.withCancelProtocol(ScriptedPeer.CANCELLED));
+        Thread.currentThread().interrupt();
+        try {
+            assertThatThrownBy(() -> c.call("x", null)).isInstanceOfSatisfying(CallCancelledException.class,
+                    e -> assertThat(e.id()).isNull());
+            assertThat(Thread.currentThread().isInterrupted()).isTrue();
+        } finally {
+            Thread.interrupted();
+        }
+        c.notify("marker", null);
+        assertThat(peer.next(Notification.class).method()).isEqualTo("marker"); // nothing came before it
+    }
+
+    @Test
+    void aTimeoutSendsTheCancelAndFailsTheCall() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT.withCancelProtocol(ScriptedPeer.CANCELLED));
+        AtomicReference<Object> out = new AtomicReference<>();
+        Thread t = callAsync(c, "slow", CallOptions.DEFAULT.withTimeout(Duration.ofMillis(50)), out);
+        Request r = peer.next(Request.class);
+        Notification cancel = peer.next(Notification.class);
+        t.join();
+        assertThat(cancel.params().get("reason").asText()).contains("timeout");
+        assertThat(out.get()).isInstanceOfSatisfying(CallTimeoutException.class, e -> {
+            assertThat(e.timeout()).isEqualTo(Duration.ofMillis(50));
+            assertThat(e.id()).isEqualTo(r.id());
+        });
+    }
+
+    @Test
+    void initializeIsNeverCancelled() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT.withCancelProtocol(ScriptedPeer.CANCELLED));
+        AtomicReference<Object> out = new AtomicReference<>();
+        Thread t = callAsync(c, "initialize", CallOptions.DEFAULT.withTimeout(Duration.ofMillis(20)), out);
+        peer.next(Request.class);
+        t.join();
+        assertThat(out.get()).isInstanceOf(CallTimeoutException.class);
+        c.notify("marker", null);
+        assertThat(peer.next(Notification.class).method()).isEqualTo("marker"); // no cancel before it
+    }
+
+    @Test
+    void routedEventsRunOnTheCallersThreadInOrderBeforeTheResultAndResetTheIdleTimeout() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT.withNotificationRouter(n ->
+                n.method().equals("progress") ? n.params().get("token").asText() : null));
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicReference<Object> out = new AtomicReference<>();
+        Thread caller = Thread.ofVirtual().name("weft-test-caller").start(() -> {
+            Thread me = Thread.currentThread();
+            try {
+                out.set(c.call("long", null, CallOptions.DEFAULT.withIdleTimeout(Duration.ofSeconds(5))
+                        .withEvents("tok", n -> {
+                            assertThat(Thread.currentThread()).isSameAs(me);
+                            seen.add(n.params().get("p").asText());
+                        })));
+            } catch (Throwable e) {
+                out.set(e);
+            }
+        });
+        Request r = peer.next(Request.class);
+        for (int i = 1; i <= 5; i++) {
+            ObjectNodeBuilder.send(peer, "progress", "tok", i);
+        }
+        peer.answer(r, obj("done", true)); // sent right behind the events: the caller still sees all of them first
+        caller.join();
+        assertThat(out.get()).isEqualTo(obj("done", true));
+        assertThat(seen).containsExactly("1", "2", "3", "4", "5");
+    }
+
+    /** Small helper to send a progress-like notification. */
+    static final class ObjectNodeBuilder {
+        static void send(ScriptedPeer peer, String method, String token, int p) throws IOException {
+            com.fasterxml.jackson.databind.node.ObjectNode params = JsonNodeFactory.instance.objectNode();
+            params.put("token", token);
+            params.put("p", String.valueOf(p));
+            peer.send(new Notification(method, params));
+        }
+    }
+
+    @Test
+    void theIdleTimeoutFiresWhenNoEventComes() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT.withNotificationRouter(n -> "tok"));
+        AtomicReference<Object> out = new AtomicReference<>();
+        Thread t = callAsync(c, "long", CallOptions.DEFAULT.withIdleTimeout(Duration.ofMillis(30))
+                .withEvents("tok", n -> { }), out);
+        peer.next(Request.class);
+        t.join();
+        assertThat(out.get()).isInstanceOfSatisfying(CallTimeoutException.class,
+                e -> assertThat(e.getMessage()).contains("idle timeout"));
+    }
+
+    @Test
+    void anIncomingCancelInterruptsItsHandlerAndNoAnswerIsSent() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        CountDownLatch handling = new CountDownLatch(1);
+        CountDownLatch interrupted = new CountDownLatch(1);
+        open(pair.left(), ConnectionOptions.DEFAULT.withCancelProtocol(ScriptedPeer.CANCELLED)
+                .withRequestHandler("work", req -> {
+                    handling.countDown();
+                    try {
+                        new CountDownLatch(1).await();
+                    } catch (InterruptedException e) {
+                        interrupted.countDown();
+                        throw e;
+                    }
+                    return null;
+                })
+                .withRequestHandler("ping", req -> obj("pong", true)));
+        peer.send(new Request(RequestId.of(1), "work", null));
+        assertThat(handling.await(10, TimeUnit.SECONDS)).isTrue();
+        peer.send(ScriptedPeer.CANCELLED.cancel(RequestId.of(1), "work", "user"));
+        assertThat(interrupted.await(10, TimeUnit.SECONDS)).isTrue();
+        peer.send(new Request(RequestId.of(2), "ping", null));
+        Response.Success pong = peer.next(Response.Success.class); // the first thing to arrive: no answer to 1
+        assertThat(pong.id()).isEqualTo(RequestId.of(2));
+    }
+
+    @Test
+    void handlersAndNotificationsRunOffTheReaderAndHandlersMayCallBackThePeer() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        List<String> threadNames = new CopyOnWriteArrayList<>();
+        List<String> notes = new CopyOnWriteArrayList<>();
+        CountDownLatch threeNotes = new CountDownLatch(3);
+        Connection server = open(pair.right(), ConnectionOptions.DEFAULT.withName("weft-test-server")
+                .withRequestHandler("ask", req -> {
+                    threadNames.add(Thread.currentThread().getName());
+                    JsonNode answer = req.connection().call("answer", req.params()); // nested call back
+                    return obj("got", answer);
+                })
+                .withNotificationHandler("note", n -> {
+                    threadNames.add(Thread.currentThread().getName());
+                    notes.add(n.params().get("i").asText());
+                    threeNotes.countDown();
+                }));
+        Connection client = open(pair.left(), ConnectionOptions.DEFAULT.withName("weft-test-client")
+                .withRequestHandler("answer", req -> obj("echo", req.params())));
+        for (int i = 0; i < 3; i++) {
+            client.notify("note", obj("i", i));
+        }
+        JsonNode result = client.call("ask", obj("q", 42));
+        assertThat(result).isEqualTo(obj("got", obj("echo", obj("q", 42))));
+        assertThat(threeNotes.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(notes).containsExactly("0", "1", "2");
+        assertThat(threadNames).isNotEmpty().noneMatch(n -> n.endsWith("-reader"));
+        assertThat(server.isOpen()).isTrue();
+    }
+
+    @Test
+    void closeFailsPendingCallsAsClosedByTheHostAndIsIdempotent() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        Connection c = Connection.open(pair.left(), ConnectionOptions.DEFAULT);
+        AtomicReference<Object> out = new AtomicReference<>();
+        Thread t = callAsync(c, "slow", CallOptions.DEFAULT, out);
+        peer.next(Request.class);
+        c.close();
+        t.join();
+        assertThat(out.get()).isInstanceOfSatisfying(TransportClosedException.class,
+                e -> assertThat(e.getCause()).isInstanceOf(ConnectionClosedException.class));
+        c.close();
+        assertThat(c.closedCause()).containsInstanceOf(ConnectionClosedException.class);
+    }
+
+    @Test
+    void aHandlerMayCloseItsOwnConnectionWithoutDeadlock() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        AtomicReference<Connection> self = new AtomicReference<>();
+        CountDownLatch closed = new CountDownLatch(1);
+        Connection c = Connection.open(pair.left(), ConnectionOptions.DEFAULT.withRequestHandler("quit", req -> {
+            self.get().close();
+            closed.countDown();
+            return null;
+        }));
+        self.set(c);
+        peer.send(new Request(RequestId.of(1), "quit", null));
+        assertThat(closed.await(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(c.awaitClosed(Duration.ofSeconds(10))).isInstanceOf(ConnectionClosedException.class);
+    }
+
+    @Test
+    void typedCallMapsParamsAndResultAndAWrongShapeIsAProtocolViolation() throws Exception {
+        record Sum(int a, int b) { }
+        record Total(int total) { }
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        open(pair.right(), ConnectionOptions.DEFAULT
+                .withRequestHandler("sum", req -> obj("total", req.params().get("a").asInt()
+                        + req.params().get("b").asInt()))
+                .withRequestHandler("text", req -> obj("total", "many")));
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT);
+        assertThat(c.call("sum", new Sum(2, 3), Total.class)).isEqualTo(new Total(5));
+        assertThatThrownBy(() -> c.call("text", new Sum(2, 3), Total.class))
+                .isInstanceOf(ProtocolViolationException.class).hasMessageContaining("text");
+    }
+}
