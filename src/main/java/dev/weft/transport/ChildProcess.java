@@ -51,7 +51,9 @@ final class ChildProcess {
     static final long UNKNOWN_EXITING_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** At close: how long after {@code SIGTERM}, and after {@code SIGKILL}, to wait for processes to go. */
     static final long TERM_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
-    static final long KILL_NANOS = TimeUnit.SECONDS.toNanos(1);
+    static final long KILL_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** At close: how many times to look for the child's session and end what is in it. */
+    static final int SESSION_ROUNDS = 3;
     /** At close: how long to wait for our threads once every process is gone. */
     static final long JOIN_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -165,7 +167,8 @@ final class ChildProcess {
      * Takes the child and its whole tree down, bounded in time: after {@code closeStdin} runs, waits up to the grace
      * period for the child to exit, then {@code SIGTERM}, then {@code SIGKILL}; then ends every process left that it
      * started (the descendants seen before the child died, and its session), then joins the threads. Returns after at
-     * most the grace period plus about four seconds.
+     * most the grace period plus five seconds (1 s for the child, 3 s for what it left, 1 s for the threads); usually
+     * as soon as the child has exited on the end of its input.
      */
     void shutdown(Runnable closeStdin) {
         Set<ProcessHandle> tree = new LinkedHashSet<>();
@@ -184,13 +187,21 @@ final class ChildProcess {
                 awaitExit(KILL_NANOS);
             }
         }
-        if (sessionLeader) {
-            tree.addAll(ProcessTree.sessionMembers(process.pid()));
+        List<ProcessHandle> stuck = List.of();
+        for (int round = 0; round < SESSION_ROUNDS; round++) {
+            if (sessionLeader) {
+                tree.addAll(ProcessTree.sessionMembers(process.pid())); // again: a dying tree may still fork
+            }
+            tree.removeIf(ProcessTree::gone);
+            if (tree.isEmpty()) {
+                break;
+            }
+            stuck = ProcessTree.terminate(tree, TERM_NANOS, KILL_NANOS);
         }
-        List<ProcessHandle> stuck = ProcessTree.terminate(tree, TERM_NANOS, KILL_NANOS);
         if (!stuck.isEmpty() || process.isAlive()) {
+            List<ProcessHandle> left = stuck;
             LOG.log(Level.WARNING, () -> description + ": processes still alive after close: "
-                    + (process.isAlive() ? process.pid() + " " : "") + stuck.stream().map(ProcessHandle::pid).toList());
+                    + (process.isAlive() ? process.pid() + " " : "") + left.stream().map(ProcessHandle::pid).toList());
         }
         joinThreads();
     }

@@ -101,8 +101,24 @@ public record ProcessSpec(List<String> argv, Map<String, String> environment, Pa
         return new ProcessSpec(argv, environment, directory, stderrTailBytes, closeGrace, codec);
     }
 
-    /** The argument vector joined by spaces, for messages: {@code node server.js}. */
+    /**
+     * The argument vector joined by spaces, for messages and {@link StdioTransport#describe()}: {@code node server.js}.
+     * Long arguments (a class path) are shortened in the middle and the whole is cut after 200 characters; the exact
+     * vector is {@link #argv()}.
+     */
     String commandLine() {
-        return String.join(" ", argv);
+        StringBuilder line = new StringBuilder();
+        for (String arg : argv) {
+            if (!line.isEmpty()) {
+                line.append(' ');
+            }
+            line.append(arg.length() <= 64 ? arg : arg.substring(0, 30) + "..." + arg.substring(arg.length() - 30));
+            if (line.length() > 200) {
+                line.setLength(200);
+                line.append("...");
+                break;
+            }
+        }
+        return line.toString();
     }
 }

@@ -54,6 +54,8 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class StdioTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(StdioTransport.class.getName());
     private static final AtomicInteger STREAMS = new AtomicInteger();
+    /** Frames read but not yet received: up to 1 MiB of them, or one frame of any size. */
+    private static final long INBOX_BYTES = 1024 * 1024;
     /** How long close waits for a send in progress before closing the output without it. */
     private static final long SEND_DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
@@ -104,7 +106,7 @@ public final class StdioTransport implements Transport {
             throw new IOException("cannot start [" + spec.commandLine() + "]: " + e.getMessage(), e);
         }
         String description = "stdio[" + spec.commandLine() + "] pid " + process.pid();
-        FrameInbox inbox = new FrameInbox(description, inboxCapacity(spec.codec()));
+        FrameInbox inbox = new FrameInbox(description, INBOX_BYTES);
         try {
             ChildProcess child = new ChildProcess(spec, process, launch.sessionLeader(), description, inbox);
             StdioTransport transport = new StdioTransport(description, spec.codec(), inbox,
@@ -132,7 +134,7 @@ public final class StdioTransport implements Transport {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(codec, "codec");
-        FrameInbox inbox = new FrameInbox(description, inboxCapacity(codec));
+        FrameInbox inbox = new FrameInbox(description, INBOX_BYTES);
         PipeActivity activity = new PipeActivity(); // nobody waits on it here; the pump reports to it all the same
         Pump pump = new Pump(in, codec.maxFrameBytes(), inbox, activity, false,
                 () -> inbox.end(new EOFException(description + ": end of input"), false), description);
@@ -174,35 +176,33 @@ public final class StdioTransport implements Transport {
         return overStreams(in, out, "stdio[server]", codec);
     }
 
-    /** A queue of up to 1 MiB of frames, or one frame of any size. */
-    private static long inboxCapacity(JsonRpcCodec codec) {
-        return Math.min(codec.maxFrameBytes(), 1024 * 1024);
-    }
 
     @Override
     public void send(Message message) throws IOException {
         Objects.requireNonNull(message, "message");
         byte[] frame = codec.encode(message);
-        IOException failure;
         try {
             sendLock.lockInterruptibly();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while waiting to send on " + description);
         }
+        IOException failure;
         try {
             if (inbox.end() != null) {
                 throw inbox.endedError();
             }
-            out.write(frame);
-            out.write('\n');
-            out.flush();
-            return;
-        } catch (IOException e) {
-            if (inbox.end() != null) {
-                throw inbox.endedError(); // the write failed because the transport ended
+            try {
+                out.write(frame);
+                out.write('\n');
+                out.flush();
+                return;
+            } catch (IOException e) {
+                if (inbox.end() != null) {
+                    throw inbox.endedError(); // the write failed because the transport ended meanwhile
+                }
+                failure = e;
             }
-            failure = e;
         } finally {
             sendLock.unlock();
         }
@@ -227,7 +227,7 @@ public final class StdioTransport implements Transport {
      * closes our side of the pipes and, for a process, waits up to the grace period for it to exit, then
      * {@code SIGTERM}, then {@code SIGKILL}, and ends every process it started, orphans included. Idempotent and
      * thread-safe; a concurrent call waits for the first to finish. Bounded: for a process, at most the
-     * {@linkplain ProcessSpec#closeGrace() grace period} plus about four seconds. An interrupt does not cut it short;
+     * {@linkplain ProcessSpec#closeGrace() grace period} plus five seconds. An interrupt does not cut it short;
      * the flag is restored.
      */
     @Override

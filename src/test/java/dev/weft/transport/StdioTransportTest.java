@@ -270,7 +270,7 @@ class StdioTransportTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
 
         assertThat(child.isAlive()).isFalse();
-        assertThat(took).as("documented bound: grace + about 4 s").isLessThan(grace.plusSeconds(5));
+        assertThat(took).as("documented bound: grace + 5 s").isLessThan(grace.plusSeconds(6));
     }
 
     @Test
@@ -380,6 +380,36 @@ class StdioTransportTest {
 
         assertThat(transport.receive()).isEqualTo(new Notification("a", null));
         assertThat(transport.receive()).isEqualTo(new Notification("b", null));
+    }
+
+    @Test
+    void failedWriteToAChildThatClosedItsInputEndsTheTransport() throws Exception {
+        StdioTransport transport = spawn(sh("exec 0<&-; exec sleep 600").withCloseGrace(Duration.ofMillis(50)));
+        ProcessHandle child = handle(transport);
+        assertThat(eventually(() -> child.info().command().orElse("").endsWith("sleep"))).isTrue();
+
+        Throwable failed = catchThrowable(() -> transport.send(request(1, "nobody reads this")));
+        Throwable later = catchThrowable(transport::receive);
+
+        assertThat(failed).isInstanceOf(IOException.class).cause()
+                .hasMessageContaining("writing to standard input failed");
+        assertThat(later).hasCause(failed.getCause());
+    }
+
+    @Test
+    void serverDirectionOverOurOwnStdioTalksToAClientAndEndsWithItsInput() throws Exception {
+        Duration grace = Duration.ofSeconds(20);
+        StdioTransport client = spawn(javaPeer("transport-echo").withCloseGrace(grace));
+
+        client.send(request(1, "through both directions"));
+        Message answer = client.receive();
+        long start = System.nanoTime();
+        client.close();
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+
+        assertThat(successId(answer)).isEqualTo(RequestId.of(1));
+        assertThat(took).as("the server exited on the end of its input, not on a signal after the grace")
+                .isLessThan(grace);
     }
 
     @Test

@@ -7,8 +7,10 @@ import dev.weft.jsonrpc.Message;
 import dev.weft.jsonrpc.Notification;
 import dev.weft.jsonrpc.Request;
 import dev.weft.jsonrpc.Response;
+import dev.weft.transport.StdioTransport;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -29,7 +31,9 @@ import java.util.Arrays;
  *       in a {@code grandchild} notification and exits with code 3;</li>
  *   <li>{@code stderr N}: writes N lines to standard error, then a {@code done} notification, then echoes;</li>
  *   <li>{@code oversized N}: writes a {@code before} notification, then a line of N bytes, then echoes;</li>
- *   <li>{@code malformed}: writes a line that is not JSON, then echoes.</li>
+ *   <li>{@code malformed}: writes a line that is not JSON, then echoes;</li>
+ *   <li>{@code transport-echo}: echoes through {@link StdioTransport#overSystemStreams}, the server direction of the
+ *       transport under test, and exits 0 at the end of its input.</li>
  * </ul>
  */
 public final class StdioPeer {
@@ -80,6 +84,7 @@ public final class StdioPeer {
                 OUT.flush();
                 echo(Integer.MAX_VALUE, 0, true);
             }
+            case "transport-echo" -> transportEcho();
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
     }
@@ -114,6 +119,25 @@ public final class StdioPeer {
                 }
             }
         }
+    }
+
+    private static void transportEcho() throws IOException {
+        try (StdioTransport transport = StdioTransport.overSystemStreams(CODEC)) {
+            while (true) {
+                Message message;
+                try {
+                    message = transport.receive();
+                } catch (MalformedMessageException e) {
+                    continue;
+                } catch (EOFException e) {
+                    break;
+                }
+                if (message instanceof Request request) {
+                    transport.send(new Response.Success(request.id(), request.params()));
+                }
+            }
+        }
+        System.exit(0);
     }
 
     private static void write(Message message) throws IOException {
