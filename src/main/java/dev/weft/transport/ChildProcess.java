@@ -108,7 +108,8 @@ final class ChildProcess {
                 exit.get();
                 break;
             } catch (ExecutionException e) {
-                break; // onExit does not fail; if it did, the process is gone all the same
+                inbox.end(new IOException(description + ": watching the process failed", e.getCause()), false);
+                return; // onExit does not fail; if it ever did, say so rather than guess an exit
             } catch (InterruptedException e) {
                 interrupted = true; // nobody interrupts this thread; keep watching, restore the flag at the end
             }

@@ -47,9 +47,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * the same kind whose cause is that terminal error.
  *
  * <p><b>Threads.</b> {@link #send} is safe from any number of threads: a {@link ReentrantLock} keeps messages whole
- * and in one piece on the wire. {@link #receive} has one caller. {@link #close} may be called from any thread, any
- * number of times; every call returns once the transport is closed. The threads it runs are named
- * {@code weft-stdio-...}.
+ * and in one piece on the wire; it writes on the caller's thread and blocks while the pipe is full (a peer that does
+ * not read), until the peer reads or the transport is closed. {@link #receive} has one caller. {@link #close} may be
+ * called from any thread, any number of times; every call returns once the transport is closed. The threads the
+ * transport runs are named {@code weft-stdio-...} and end at close (for a process) or at the end of the input (over
+ * streams). Those that read a pipe are platform daemon threads, on purpose: see {@link ChildProcess}.
+ *
+ * <p><b>Memory.</b> Bounded: a line being read (at most the frame limit), up to 1 MiB of frames read but not yet
+ * received (or one frame of any size), and the standard error tail.
  */
 public final class StdioTransport implements Transport {
     private static final System.Logger LOG = System.getLogger(StdioTransport.class.getName());
@@ -127,7 +132,7 @@ public final class StdioTransport implements Transport {
      * the stream (it does for a socket or an NIO channel's stream); either way {@code receive} is unblocked at once.
      * The end of {@code in} ends the transport with an {@link EOFException}.
      *
-     * @param description names the transport in errors and thread names
+     * @param description names the transport in errors and {@link #describe()}
      */
     public static StdioTransport overStreams(InputStream in, OutputStream out, String description, JsonRpcCodec codec) {
         Objects.requireNonNull(in, "in");
