@@ -26,6 +26,8 @@ import java.util.Arrays;
  *       line that is not a message with a {@code malformed} notification;</li>
  *   <li>{@code exit-on K N answer|silent}: echoes, and on request K writes a line to standard error, answers it or
  *       not, and exits with code N;</li>
+ *   <li>{@code hold}: answers {@code echo} requests; for any other request sends a {@code received} notification
+ *       with its id and never answers it;</li>
  *   <li>{@code close-stdout}: closes its standard output, then reads standard input to its end and exits 0;</li>
  *   <li>{@code grandchild}: starts {@code sleep 600} with our standard output and error inherited, announces its pid
  *       in a {@code grandchild} notification and exits with code 3;</li>
@@ -85,6 +87,7 @@ public final class StdioPeer {
                 echo(Integer.MAX_VALUE, 0, true);
             }
             case "transport-echo" -> transportEcho();
+            case "hold" -> hold();
             default -> throw new IllegalArgumentException("unknown mode " + mode);
         }
     }
@@ -116,6 +119,31 @@ public final class StdioPeer {
                 }
                 if (last) {
                     System.exit(code);
+                }
+            }
+        }
+    }
+
+    /**
+     * Answers requests for {@code echo}; for any other request sends a {@code received} notification naming its id
+     * and never answers, so that a test knows when its calls are pending at the peer.
+     */
+    private static void hold() throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String line; (line = in.readLine()) != null; ) {
+            Message message;
+            try {
+                message = CODEC.decode(line);
+            } catch (MalformedMessageException e) {
+                continue;
+            }
+            if (message instanceof Request request) {
+                if (request.method().equals("echo")) {
+                    write(new Response.Success(request.id(), request.params() != null ? request.params()
+                            : JsonNodeFactory.instance.objectNode()));
+                } else {
+                    write(new Notification("received", JsonNodeFactory.instance.objectNode()
+                            .put("id", request.id().toString())));
                 }
             }
         }
