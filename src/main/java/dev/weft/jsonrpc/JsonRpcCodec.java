@@ -105,7 +105,8 @@ public final class JsonRpcCodec {
 
     private static Message fromTree(JsonNode tree) throws MalformedMessageException {
         if (tree == null || tree.isMissingNode()) {
-            throw malformed("empty frame", null, MalformedMessageException.Kind.UNKNOWN);
+            throw new MalformedMessageException(RpcError.parseError("Parse error: empty frame"), null,
+                    MalformedMessageException.Kind.UNKNOWN);
         }
         if (tree.isArray()) {
             throw malformed("batches are not supported", null, MalformedMessageException.Kind.UNKNOWN);
