@@ -11,7 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * hands each call exactly one {@link PendingCall.Ended}. {@link #register} puts the call in the table and then re-reads
  * the end: either the walk sees the call, or the re-read sees the end, so no call can slip in between and wait forever.
  * A call leaves the table exactly once, by whichever of {@link #complete}, {@link #end}, {@link #violate} or
- * {@link #abandon} removes it first; only the remover delivers, so each call gets at most one terminal event.
+ * {@link #abandon} removes it first; only the remover delivers, so each call gets at most one terminal event. Once
+ * the end is recorded no call succeeds: a completer re-reads the end after taking its call. The table is model checked
+ * for linearizability and exactly-once delivery (PendingCallsLincheckTest).
  *
  * <p>Thread-safe and lock-free: callers register and abandon, the reader completes and routes, any thread may end.
  */
@@ -54,23 +56,34 @@ final class PendingCalls {
         return null;
     }
 
-    /** Delivers a response to its call. Returns {@code false} when no call waits for that id. */
+    /**
+     * Delivers a response to its call. Returns {@code false} when no call waits for that id, or when the table has
+     * ended (the call then gets the end instead: after the end, no call succeeds).
+     */
     boolean complete(Response response) {
-        PendingCall call = take(response.id());
-        if (call == null) {
-            return false;
-        }
-        call.deliver(response);
-        return true;
+        return deliverTo(response.id(), response);
     }
 
-    /** Fails the call with a broken response. Returns {@code false} when no call waits for that id. */
+    /** Fails the call with a broken response; {@code false} as for {@link #complete}. */
     boolean violate(RequestId id, MalformedMessageException defect) {
+        return deliverTo(id, new PendingCall.Violation(defect));
+    }
+
+    /**
+     * Takes the call out of the table, then re-reads the end: an end recorded in between wins, so the outcome is
+     * linearizable (found by model checking: without the re-read, a call could still succeed after the end).
+     */
+    private boolean deliverTo(RequestId id, Object event) {
         PendingCall call = take(id);
         if (call == null) {
             return false;
         }
-        call.deliver(new PendingCall.Violation(defect));
+        Throwable ended = end;
+        if (ended != null) {
+            call.deliver(new PendingCall.Ended(ended));
+            return false;
+        }
+        call.deliver(event);
         return true;
     }
 
