@@ -1,0 +1,252 @@
+package dev.weft.misbehaving;
+
+import dev.weft.testing.HardTimeout;
+import dev.weft.testing.Props;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.generators.SourceDSL;
+
+/**
+ * Test classes that break the discipline on purpose: they hang, ignore interrupts, leak threads and processes, pin
+ * carriers. The self-tests in {@code dev.weft.testing} run them through a nested JUnit launcher and check that the
+ * {@code WeftTestExtension} fails each one the right way (and passes the well-behaved ones).
+ *
+ * <p>Surefire never runs them directly: they are nested classes (its default excludes skip {@code *$*}) of a class
+ * whose name matches none of its includes. They live outside {@code dev.weft.testing} because frames there are exempt
+ * from the pinning check. Static latches let a self-test release what a fixture left behind; each fixture runs at
+ * most once per JVM.
+ */
+public final class Misbehaving {
+    private Misbehaving() {}
+
+    /** Blocks until {@code latch} opens, swallowing interrupts: what a wedged thread looks like. */
+    static void awaitIgnoringInterrupts(CountDownLatch latch) {
+        while (true) {
+            try {
+                latch.await();
+                return;
+            } catch (InterruptedException e) {
+                // swallowed on purpose
+            }
+        }
+    }
+
+    /** Hangs interruptibly; keeps a virtual thread alive so the timeout's dump must show it. */
+    @HardTimeout(seconds = 1)
+    public static class Hangs {
+        @Test
+        void hangs() throws InterruptedException {
+            CountDownLatch never = new CountDownLatch(1);
+            Thread witness = Thread.ofVirtual().name("hang-witness").start(() -> {
+                try {
+                    never.await();
+                } catch (InterruptedException e) {
+                    // the test is over
+                }
+            });
+            try {
+                never.await();
+            } finally {
+                witness.interrupt();
+                witness.join();
+            }
+        }
+    }
+
+    /** Ignores the hard timeout's interrupt until released. */
+    public static class IgnoresInterrupt {
+        public static final CountDownLatch RELEASE = new CountDownLatch(1);
+        public static final CountDownLatch ENDED = new CountDownLatch(1);
+
+        @Test
+        @HardTimeout(seconds = 1)
+        void ignoresInterrupts() {
+            try {
+                awaitIgnoringInterrupts(RELEASE);
+            } finally {
+                ENDED.countDown();
+            }
+        }
+    }
+
+    /** Hangs in {@code @BeforeEach}: lifecycle methods are bounded too, on the same thread as the test. */
+    @HardTimeout(seconds = 1)
+    public static class HangsInBeforeEach {
+        @BeforeEach
+        void setUp() throws InterruptedException {
+            new CountDownLatch(1).await();
+        }
+
+        @Test
+        void neverRuns() {}
+    }
+
+    /** A property whose first example hangs: the timeout failure must carry the seed. */
+    @HardTimeout(seconds = 1)
+    public static class HangsInProperty {
+        @Test
+        void propertyHangs() {
+            Props.qt().withExamples(5).forAll(SourceDSL.integers().all()).check(i -> {
+                try {
+                    new CountDownLatch(1).await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted", e);
+                }
+                return true;
+            });
+        }
+    }
+
+    /** Leaves a virtual weft thread parked. */
+    public static class LeaksVirtualThread {
+        public static final CountDownLatch RELEASE = new CountDownLatch(1);
+        public static volatile Thread leaked;
+
+        @Test
+        void leaksAVirtualThread() {
+            leaked = Thread.ofVirtual().name("weft-leaky-virtual").start(() -> awaitIgnoringInterrupts(RELEASE));
+        }
+    }
+
+    /** Leaves a platform weft thread parked. */
+    public static class LeaksPlatformThread {
+        public static final CountDownLatch RELEASE = new CountDownLatch(1);
+        public static volatile Thread leaked;
+
+        @Test
+        void leaksAPlatformThread() {
+            leaked = Thread.ofPlatform().daemon().name("weft-leaky-platform")
+                    .start(() -> awaitIgnoringInterrupts(RELEASE));
+        }
+    }
+
+    /** Leaves a child process running. */
+    public static class LeaksProcess {
+        public static volatile ProcessHandle leaked;
+
+        @Test
+        void leaksAProcess() throws IOException {
+            leaked = new ProcessBuilder("sleep", "120").start().toHandle();
+        }
+    }
+
+    /** Starts weft threads in {@code @BeforeAll} and never stops them: the class fails, its test does not. */
+    public static class LeaksFromBeforeAll {
+        public static final CountDownLatch RELEASE = new CountDownLatch(1);
+        public static volatile Thread leaked;
+
+        @BeforeAll
+        static void startFixtureThread() {
+            leaked = Thread.ofVirtual().name("weft-class-fixture").start(() -> awaitIgnoringInterrupts(RELEASE));
+        }
+
+        @Test
+        void usesTheFixture() {}
+    }
+
+    /** Starts and stops threads and a process properly, some of them in class-level methods: must pass. */
+    public static class CleansUp {
+        private static Thread fixture;
+        private static final CountDownLatch STOP_FIXTURE = new CountDownLatch(1);
+
+        @BeforeAll
+        static void startFixture() {
+            fixture = Thread.ofVirtual().name("weft-fixture").start(() -> awaitIgnoringInterrupts(STOP_FIXTURE));
+        }
+
+        @AfterAll
+        static void stopFixture() throws InterruptedException {
+            STOP_FIXTURE.countDown();
+            fixture.join();
+        }
+
+        @Test
+        void joinsItsThreads() throws InterruptedException {
+            Thread virtual = Thread.ofVirtual().name("weft-tidy-virtual").start(() -> {});
+            Thread platform = Thread.ofPlatform().name("weft-tidy-platform").start(() -> {});
+            virtual.join();
+            platform.join();
+        }
+
+        @Test
+        void waitsForItsProcess() throws IOException, InterruptedException {
+            Process process = new ProcessBuilder("true").start();
+            process.waitFor();
+        }
+
+        @Test
+        void leavesAThreadThatEndsWithinTheDeadline() {
+            Thread.ofVirtual().name("weft-ends-soon").start(() -> {
+                try {
+                    new CountDownLatch(1).await(100, TimeUnit.MILLISECONDS); // ends by itself, 100 ms from now
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+        }
+    }
+
+    /** A virtual thread blocks in a class initializer, which pins its carrier on every JDK. */
+    public static class PinsACarrier {
+        @Test
+        void pinsInAClassInitializer() throws InterruptedException {
+            Thread.ofVirtual().name("weft-pinned").start(SlowClassInitializers.ForFixture::touch).join();
+        }
+    }
+
+    /** Blocks in class initializers, the one kind of pinning every JDK from 21 to 25 still has. */
+    public static final class SlowClassInitializers {
+        private SlowClassInitializers() {}
+
+        static void blockBriefly() {
+            try {
+                // Blocking here is the point: a virtual thread that parks in <clinit> cannot unmount.
+                new CountDownLatch(1).await(Duration.ofMillis(5).toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        /** Initialized by {@link PinsACarrier}. */
+        public static final class ForFixture {
+            static {
+                blockBriefly();
+            }
+
+            private ForFixture() {}
+
+            public static void touch() {}
+        }
+
+        /** Initialized by the recorder's self-test. */
+        public static final class ForRecorder {
+            static {
+                blockBriefly();
+            }
+
+            private ForRecorder() {}
+
+            public static void touch() {}
+        }
+    }
+
+    /** Blocks while holding a monitor: pins on JDK 21-23, and on JDK 24+ only under legacy locking. */
+    public static final class HoldsAMonitor {
+        private static final Object LOCK = new Object();
+
+        private HoldsAMonitor() {}
+
+        public static void blockWhileHoldingTheMonitor() {
+            synchronized (LOCK) {
+                SlowClassInitializers.blockBriefly();
+            }
+        }
+    }
+}
