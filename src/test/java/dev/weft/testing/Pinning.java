@@ -3,7 +3,6 @@ package dev.weft.testing;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +27,7 @@ public final class Pinning {
     /** The prefix of the test infrastructure, whose self-tests pin deliberately. */
     public static final String EXEMPT = "dev.weft.testing.";
 
-    private static final Set<Pin> REPORTED = ConcurrentHashMap.newKeySet();
+    private static final Set<List<Object>> REPORTED = ConcurrentHashMap.newKeySet();
     private static final ConcurrentLinkedDeque<TestWindow> WINDOWS = new ConcurrentLinkedDeque<>();
     private static final int MAX_WINDOWS = 10_000;
 
@@ -65,9 +64,14 @@ public final class Pinning {
     /**
      * Marks {@code pin} as reported and says whether it was new. Overlapping recordings (a nested class inside its
      * outer class, a launcher inside a test) see the same event; only the first to claim it reports it.
+     *
+     * <p>The identity of an event is its thread, reason, stack and duration, not its start time: JFR converts
+     * timestamps to instants from each chunk's own start, so two recordings report the same event's start a few
+     * nanoseconds apart (observed). Durations are tick differences and agree exactly. Two distinct pins that agree on
+     * all four to the nanosecond would be reported once, which loses nothing that matters: the site is reported.
      */
     public static boolean claim(Pin pin) {
-        return REPORTED.add(pin);
+        return REPORTED.add(List.of(pin.threadId(), pin.reason(), pin.frames(), pin.duration()));
     }
 
     static void recordWindow(TestWindow window) {
@@ -80,8 +84,7 @@ public final class Pinning {
     /** The tests whose windows contain {@code instant}, or "no test (between tests)". */
     static String testsRunningAt(Instant instant) {
         List<String> tests = new ArrayList<>();
-        for (Iterator<TestWindow> it = WINDOWS.descendingIterator(); it.hasNext(); ) {
-            TestWindow w = it.next();
+        for (TestWindow w : WINDOWS) { // oldest first: a test inside a test ends, and is recorded, first
             if (!instant.isBefore(w.start()) && !instant.isAfter(w.end())) {
                 tests.add(w.test());
             }
