@@ -6,10 +6,13 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
 import org.quicktheories.generators.SourceDSL;
 
 /**
@@ -85,6 +88,15 @@ public final class Misbehaving {
 
         @Test
         void neverRuns() {}
+    }
+
+    /** A dynamic test hangs: it is bounded by its factory's class annotation and named in the dump file. */
+    @HardTimeout(seconds = 1)
+    public static class HangsInDynamicTest {
+        @TestFactory
+        Stream<DynamicTest> factory() {
+            return Stream.of(DynamicTest.dynamicTest("hangs forever", () -> new CountDownLatch(1).await()));
+        }
     }
 
     /** A property whose first example hangs: the timeout failure must carry the seed. */

@@ -106,6 +106,22 @@ class HardTimeoutTest {
     }
 
     @Test
+    void dynamicTestsAreBoundedByTheirFactorysTimeout() throws Exception {
+        Path dump = ThreadDumps.buildDirectory().resolve("thread-dumps")
+                .resolve(Misbehaving.HangsInDynamicTest.class.getName() + ".factory.hangs_forever.txt");
+        Files.deleteIfExists(dump);
+
+        FixtureRun.Outcome outcome = FixtureRun.run(Misbehaving.HangsInDynamicTest.class).all().stream()
+                .filter(o -> o.id().getDisplayName().equals("hangs forever")).findFirst().orElseThrow();
+
+        assertThat(outcome.failure()).isInstanceOf(HardTimeoutError.class)
+                .hasMessageStartingWith(Misbehaving.HangsInDynamicTest.class.getName()
+                        + ".factory() [hangs forever] did not complete within 1 s")
+                .hasMessageContaining(dump.toString());
+        assertThat(dump).exists();
+    }
+
+    @Test
     void aHangingPropertyReportsItsSeedAndTheReplayCommand() {
         Throwable failure = FixtureRun.run(Misbehaving.HangsInProperty.class).test("propertyHangs").failure();
 

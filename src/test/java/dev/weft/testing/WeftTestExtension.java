@@ -89,9 +89,14 @@ public final class WeftTestExtension implements BeforeAllCallback, AfterAllCallb
     public void afterEach(ExtensionContext context) {
         String subject = subject(context);
         Instant started = context.getStore(NS).get(STARTED, Instant.class);
-        Pinning.recordWindow(new Pinning.TestWindow(subject, started, Instant.now()));
+        if (started != null) {
+            Pinning.recordWindow(new Pinning.TestWindow(subject, started, Instant.now()));
+        }
         LeakCheck.Baseline baseline = classContext(context).getStore(NS).get(FIXTURE_BASELINE,
                 LeakCheck.Baseline.class);
+        if (baseline == null) {
+            return; // beforeEach failed before taking it, and failed the test with that
+        }
         try {
             LeakCheck.verify(baseline, millis(context, LEAK_DEADLINE_MILLIS, DEFAULT_LEAK_DEADLINE_MILLIS), subject);
         } catch (LeakError e) {
@@ -113,13 +118,19 @@ public final class WeftTestExtension implements BeforeAllCallback, AfterAllCallb
         ExtensionContext.Store store = context.getStore(NS);
         String subject = context.getRequiredTestClass().getName() + " (class level)";
         AssertionError failure = null;
+        LeakCheck.Baseline baseline = store.get(CLASS_BASELINE, LeakCheck.Baseline.class);
+        PinningRecorder recorder = store.remove(RECORDER, PinningRecorder.class);
+        if (baseline == null || recorder == null) {
+            if (recorder != null) {
+                recorder.close();
+            }
+            return; // beforeAll failed, and failed the class with that
+        }
         try {
-            LeakCheck.verify(store.get(CLASS_BASELINE, LeakCheck.Baseline.class),
-                    millis(context, LEAK_DEADLINE_MILLIS, DEFAULT_LEAK_DEADLINE_MILLIS), subject);
+            LeakCheck.verify(baseline, millis(context, LEAK_DEADLINE_MILLIS, DEFAULT_LEAK_DEADLINE_MILLIS), subject);
         } catch (LeakError e) {
             failure = e;
         }
-        PinningRecorder recorder = store.remove(RECORDER, PinningRecorder.class);
         List<Pinning.Pin> ours = new ArrayList<>();
         for (Pinning.Pin pin : recorder.stop()) {
             if (!Pinning.culprits(pin).isEmpty() && Pinning.claim(pin)) {
@@ -188,7 +199,7 @@ public final class WeftTestExtension implements BeforeAllCallback, AfterAllCallb
     @Override
     public void interceptDynamicTest(Invocation<Void> invocation, DynamicTestInvocationContext invocationContext,
             ExtensionContext context) throws Throwable {
-        bounded(invocation, context, null, context.getDisplayName());
+        bounded(invocation, context, null, null); // subject and dump file name the dynamic test
     }
 
     @Override
@@ -207,16 +218,17 @@ public final class WeftTestExtension implements BeforeAllCallback, AfterAllCallb
 
     /**
      * @param executable the invoked method or constructor, for its own {@link HardTimeout}; null for dynamic tests
-     * @param part       what within the test runs (a lifecycle method, a dynamic test), or null for the test itself
+     * @param part       the lifecycle method that runs, or null for the test itself (or a dynamic test)
      */
     private static <T> T bounded(Invocation<T> invocation, ExtensionContext context, AnnotatedElement executable,
             String part) throws Throwable {
         Optional<Method> testMethod = testMethod(context);
+        ExtensionContext classBearing = testContext(context); // a dynamic test's own context has no class
         Duration timeout = timeout(
                 Optional.ofNullable(executable).flatMap(e -> AnnotationSupport.findAnnotation(e, HardTimeout.class)),
                 testMethod.flatMap(m -> AnnotationSupport.findAnnotation(m, HardTimeout.class)),
-                context.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, HardTimeout.class,
-                        context.getEnclosingTestClasses())),
+                classBearing.getTestClass().flatMap(c -> AnnotationSupport.findAnnotation(c, HardTimeout.class,
+                        classBearing.getEnclosingTestClasses())),
                 context.getConfigurationParameter(TIMEOUT_SECONDS));
         String subject = subject(context) + (part == null ? "" : " [" + part + "]");
         TestRunnerThread.Bounds bounds = new TestRunnerThread.Bounds(timeout,
@@ -287,6 +299,15 @@ public final class WeftTestExtension implements BeforeAllCallback, AfterAllCallb
         return context;
     }
 
+    private static String testClassName(ExtensionContext context) {
+        for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
+            if (c.getTestClass().isPresent()) {
+                return c.getTestClass().get().getName();
+            }
+        }
+        return "unknown";
+    }
+
     /** The nearest context that is a class: where the class-level state lives. */
     private static ExtensionContext classContext(ExtensionContext context) {
         for (ExtensionContext c = context; c != null; c = c.getParent().orElse(null)) {
@@ -299,7 +320,7 @@ public final class WeftTestExtension implements BeforeAllCallback, AfterAllCallb
 
     /** "dev.weft.x.FooTest.bar()" plus the display name when it adds something (templates, dynamic tests). */
     static String subject(ExtensionContext context) {
-        String className = context.getTestClass().map(Class::getName).orElse("?");
+        String className = testClassName(context);
         Optional<Method> method = testMethod(context);
         if (method.isEmpty()) {
             return className;
@@ -309,15 +330,18 @@ public final class WeftTestExtension implements BeforeAllCallback, AfterAllCallb
         return display.equals(method.get().getName() + "()") ? base : base + " [" + display + "]";
     }
 
-    /** {@code target/thread-dumps/<class>.<method>[<invocation>][.<part>].txt}. */
+    /** {@code target/thread-dumps/<class>.<method>[<invocation>][.<dynamic test>][.<part>].txt}, sanitized. */
     private static Path dumpFile(ExtensionContext context, Optional<Method> testMethod, String part) {
-        StringBuilder name = new StringBuilder(context.getTestClass().map(Class::getName).orElse("unknown"));
+        StringBuilder name = new StringBuilder(testClassName(context));
         testMethod.ifPresent(m -> name.append('.').append(m.getName()));
         String uniqueId = context.getUniqueId();
         int invocation = uniqueId.lastIndexOf("-invocation:#");
         if (invocation >= 0) {
             name.append('[').append(uniqueId, invocation + "-invocation:#".length(), uniqueId.length() - 1)
                     .append(']');
+        }
+        if (uniqueId.contains("[dynamic-test:")) {
+            name.append('.').append(context.getDisplayName());
         }
         if (part != null) {
             name.append('.').append(part);
