@@ -11,6 +11,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 import org.quicktheories.generators.SourceDSL;
@@ -202,6 +203,32 @@ public final class Misbehaving {
                     Thread.currentThread().interrupt();
                 }
             });
+        }
+    }
+
+    /** A {@code @Nested} class with its own class fixture thread, after a test of the outer class: must pass. */
+    public static class NestedFixture {
+        @Test
+        void outerTestRunsFirst() {}
+
+        @Nested
+        class Inner {
+            private static final CountDownLatch STOP = new CountDownLatch(1);
+            private static Thread fixture;
+
+            @BeforeAll
+            static void startFixture() {
+                fixture = Thread.ofVirtual().name("weft-nested-fixture").start(() -> awaitIgnoringInterrupts(STOP));
+            }
+
+            @AfterAll
+            static void stopFixture() throws InterruptedException {
+                STOP.countDown();
+                fixture.join();
+            }
+
+            @Test
+            void innerTestUsesTheFixture() {}
         }
     }
 

@@ -139,6 +139,15 @@ class LeakCheckTest {
     }
 
     @Test
+    void aNestedClassFixtureIsNotBlamedOnTheNestedTests() {
+        FixtureRun run = FixtureRun.run(Misbehaving.NestedFixture.class);
+
+        assertThat(run.all()).filteredOn(o -> o.id().isTest()).hasSize(2);
+        assertThat(run.all()).allSatisfy(outcome -> assertThat(outcome.failed())
+                .as(outcome.id().getDisplayName() + ": " + outcome.result().getThrowable()).isFalse());
+    }
+
+    @Test
     void aVerificationWithNothingToFindIsCheap() {
         LeakCheck.Baseline baseline = LeakCheck.baseline();
         int rounds = 50;

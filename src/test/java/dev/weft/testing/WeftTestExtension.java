@@ -74,25 +74,27 @@ public final class WeftTestExtension implements BeforeAllCallback, AfterAllCallb
     @Override
     public void beforeAll(ExtensionContext context) {
         ExtensionContext.Store store = context.getStore(NS);
-        store.put(CLASS_BASELINE, LeakCheck.baseline());
-        store.put(RECORDER, PinningRecorder.start());
+        store.put(key(CLASS_BASELINE, context), LeakCheck.baseline());
+        store.put(key(RECORDER, context), PinningRecorder.start());
     }
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        classContext(context).getStore(NS).computeIfAbsent(FIXTURE_BASELINE, k -> LeakCheck.baseline(),
+        ExtensionContext classContext = classContext(context);
+        classContext.getStore(NS).computeIfAbsent(key(FIXTURE_BASELINE, classContext), k -> LeakCheck.baseline(),
                 LeakCheck.Baseline.class);
-        context.getStore(NS).put(STARTED, Instant.now());
+        context.getStore(NS).put(key(STARTED, context), Instant.now());
     }
 
     @Override
     public void afterEach(ExtensionContext context) {
         String subject = subject(context);
-        Instant started = context.getStore(NS).get(STARTED, Instant.class);
+        Instant started = context.getStore(NS).get(key(STARTED, context), Instant.class);
         if (started != null) {
             Pinning.recordWindow(new Pinning.TestWindow(subject, started, Instant.now()));
         }
-        LeakCheck.Baseline baseline = classContext(context).getStore(NS).get(FIXTURE_BASELINE,
+        ExtensionContext classContext = classContext(context);
+        LeakCheck.Baseline baseline = classContext.getStore(NS).get(key(FIXTURE_BASELINE, classContext),
                 LeakCheck.Baseline.class);
         if (baseline == null) {
             return; // beforeEach failed before taking it, and failed the test with that
@@ -118,8 +120,8 @@ public final class WeftTestExtension implements BeforeAllCallback, AfterAllCallb
         ExtensionContext.Store store = context.getStore(NS);
         String subject = context.getRequiredTestClass().getName() + " (class level)";
         AssertionError failure = null;
-        LeakCheck.Baseline baseline = store.get(CLASS_BASELINE, LeakCheck.Baseline.class);
-        PinningRecorder recorder = store.remove(RECORDER, PinningRecorder.class);
+        LeakCheck.Baseline baseline = store.get(key(CLASS_BASELINE, context), LeakCheck.Baseline.class);
+        PinningRecorder recorder = store.remove(key(RECORDER, context), PinningRecorder.class);
         if (baseline == null || recorder == null) {
             if (recorder != null) {
                 recorder.close();
@@ -149,6 +151,14 @@ public final class WeftTestExtension implements BeforeAllCallback, AfterAllCallb
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /**
+     * A store key owned by one context. Store lookups fall back to enclosing contexts, so a plain key would let a
+     * {@code @Nested} class find (and reuse) its outer class's baseline instead of taking its own.
+     */
+    private static List<String> key(String name, ExtensionContext owner) {
+        return List.of(name, owner.getUniqueId());
     }
 
     // ---- hard timeouts --------------------------------------------------------------------------------------------
