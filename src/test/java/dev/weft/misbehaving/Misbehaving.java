@@ -240,6 +240,45 @@ public final class Misbehaving {
         }
     }
 
+    /**
+     * A virtual thread waits, inside {@code synchronized}, for a sibling virtual thread. Where monitors pin and there
+     * is one carrier (the one-carrier execution) the sibling never runs: a hang, which the hard timeout reports.
+     * Elsewhere the waiter unmounts (JEP 491) or another carrier runs the sibling, and the test passes.
+     */
+    public static class WaitsForASiblingWhileHoldingAMonitor {
+        private static final Object LOCK = new Object();
+
+        @Test
+        @HardTimeout(seconds = 1)
+        void waitsForSibling() throws InterruptedException {
+            CountDownLatch siblingRan = new CountDownLatch(1);
+            Thread holder = Thread.ofVirtual().name("weft-monitor-holder").unstarted(() -> {
+                synchronized (LOCK) {
+                    try {
+                        siblingRan.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt(); // released by the test's cleanup
+                    }
+                }
+            });
+            Thread sibling = Thread.ofVirtual().name("weft-sibling").unstarted(siblingRan::countDown);
+            holder.start();
+            try {
+                dev.weft.testing.Await.until(() -> holder.getState() == Thread.State.WAITING,
+                        Duration.ofSeconds(10), "the holder to wait inside the monitor");
+                sibling.start();
+                holder.join();
+                sibling.join();
+            } finally {
+                holder.interrupt(); // frees the carrier if the holder pinned it
+                holder.join();
+                if (sibling.getState() != Thread.State.NEW) {
+                    sibling.join();
+                }
+            }
+        }
+    }
+
     /** Blocks in class initializers, the one kind of pinning every JDK from 21 to 25 still has. */
     public static final class SlowClassInitializers {
         private SlowClassInitializers() {}

@@ -40,8 +40,7 @@ class PinningDetectorTest {
 
     @Test
     void blockingWhileHoldingAMonitorPinsOnlyUnderLegacyLocking() throws InterruptedException {
-        boolean monitorsPin = Runtime.version().feature() < 24
-                || !HotSpot.vmOption("LockingMode").orElse("2").equals("2");
+        boolean monitorsPin = monitorsPin();
         if ("one".equals(System.getProperty("weft.carriers"))) {
             assertThat(monitorsPin).as("the one-carrier execution runs with -XX:LockingMode=1").isTrue();
         }
@@ -66,6 +65,35 @@ class PinningDetectorTest {
                 .hasMessageContaining("during " + Misbehaving.PinsACarrier.class.getName()
                         + ".pinsInAClassInitializer()")
                 .hasMessageContaining(Misbehaving.SlowClassInitializers.ForFixture.class.getName() + ".<clinit>");
+    }
+
+    @Test
+    void blockingWhileHoldingAMonitorHangsTheOneCarrierExecutionAndTheHardTimeoutSaysWhere() {
+        boolean monitorsPin = monitorsPin();
+        boolean oneCarrier = "1".equals(System.getProperty("jdk.virtualThreadScheduler.parallelism"));
+        if ("one".equals(System.getProperty("weft.carriers"))) {
+            assertThat(oneCarrier && monitorsPin).as("the one-carrier execution's flags").isTrue();
+        }
+        FixtureRun run = FixtureRun.run(Misbehaving.WaitsForASiblingWhileHoldingAMonitor.class);
+        FixtureRun.Outcome test = run.test("waitsForSibling");
+        FixtureRun.Outcome container = run.container(Misbehaving.WaitsForASiblingWhileHoldingAMonitor.class);
+
+        if (oneCarrier && monitorsPin) {
+            assertThat(test.failure()).isInstanceOf(HardTimeoutError.class)
+                    .hasMessageContaining("ended after being interrupted");
+        } else {
+            assertThat(test.failed()).as(String.valueOf(test.result().getThrowable())).isFalse();
+        }
+        if (monitorsPin) {
+            assertThat(container.failure()).isInstanceOf(PinnedCarrierError.class)
+                    .hasMessageContaining("on \"weft-monitor-holder\"");
+        } else {
+            assertThat(container.failed()).as(String.valueOf(container.result().getThrowable())).isFalse();
+        }
+    }
+
+    private static boolean monitorsPin() {
+        return Runtime.version().feature() < 24 || !HotSpot.vmOption("LockingMode").orElse("2").equals("2");
     }
 
     private static List<Pinning.Pin> pinsIn(List<Pinning.Pin> pins, Class<?> fixture) {

@@ -94,7 +94,7 @@ final class TestRunnerThread {
         }
     }
 
-    private HardTimeoutError timedOut(Job<?> job, Bounds bounds) throws InterruptedException {
+    private HardTimeoutError timedOut(Job<?> job, Bounds bounds) {
         StackTraceElement[] stack = thread.getStackTrace();
         String nl = System.lineSeparator();
         String dumpNote;
@@ -110,7 +110,13 @@ final class TestRunnerThread {
         System.err.println("=== HARD TIMEOUT: " + bounds.subject() + " did not complete within "
                 + bounds.timeout().toSeconds() + " s; " + dumpNote + nl + dumpText + "=== END OF THREAD DUMP");
         thread.interrupt();
-        boolean ended = job.done.await(bounds.grace().toNanos(), TimeUnit.NANOSECONDS);
+        boolean ended;
+        try {
+            ended = job.done.await(bounds.grace().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // report the timeout now; the caller sees the flag
+            ended = job.done.getCount() == 0;
+        }
         String fate;
         if (ended) {
             fate = "The test thread ended after being interrupted.";
