@@ -198,7 +198,7 @@ public final class Misbehaving {
         void leavesAThreadThatEndsWithinTheDeadline() {
             Thread.ofVirtual().name("weft-ends-soon").start(() -> {
                 try {
-                    new CountDownLatch(1).await(100, TimeUnit.MILLISECONDS); // ends by itself, 100 ms from now
+                    new CountDownLatch(1).await(50, TimeUnit.MILLISECONDS); // ends by itself, 50 ms from now
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

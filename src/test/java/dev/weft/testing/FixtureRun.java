@@ -20,7 +20,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 final class FixtureRun {
     /** Short deadlines so that fixtures which must fail do so quickly. */
     static final Map<String, String> FAST = Map.of(
-            WeftTestExtension.LEAK_DEADLINE_MILLIS, "1000",
+            WeftTestExtension.LEAK_DEADLINE_MILLIS, "500",
             WeftTestExtension.TIMEOUT_GRACE_MILLIS, "500");
 
     record Outcome(TestIdentifier id, TestExecutionResult result) {

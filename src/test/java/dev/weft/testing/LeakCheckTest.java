@@ -80,7 +80,7 @@ class LeakCheckTest {
         try {
             assertThat(run.test("leaksAVirtualThread").failure()).isInstanceOf(LeakError.class)
                     .hasMessageContaining("Misbehaving$LeaksVirtualThread.leaksAVirtualThread()")
-                    .hasMessageContaining("still alive 1000 ms after it ended")
+                    .hasMessageContaining("still alive 500 ms after it ended")
                     .hasMessageContaining("\"weft-leaky-virtual\" virtual");
         } finally {
             Misbehaving.LeaksVirtualThread.RELEASE.countDown();

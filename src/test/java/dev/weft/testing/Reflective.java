@@ -38,7 +38,7 @@ final class Reflective {
         }
     }
 
-    /** Invokes {@code method}; rethrows what it threw (checked {@link IOException}s as {@link UncheckedIOException}). */
+    /** Invokes {@code method}; rethrows what it threw (an {@link IOException} as {@link UncheckedIOException}). */
     static Object call(Method method, Object target, Object... args) {
         try {
             return method.invoke(target, args);

@@ -16,15 +16,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>{@link Thread#getAllStackTraces()} and {@code java.lang.management.ThreadMXBean} see platform threads only.
  * This class uses {@code com.sun.management.HotSpotDiagnosticMXBean.dumpThreads} (through {@link HotSpot}), the API
- * behind {@code jcmd Thread.dump_to_file}, which also lists virtual threads: those started by an {@link java.util.concurrent.ExecutorService} or a structured scope
- * (each in its thread container) and those created directly with the {@link Thread} API, which are tracked in the
- * root container <em>only while {@code jdk.trackAllThreads} is unset or true</em>. That is the JDK default (JDK 21 to
- * 25, {@code jdk.internal.vm.ThreadContainers}); with {@code -Djdk.trackAllThreads=false} directly created virtual
- * threads vanish from every dump. {@link #requireAllThreadsTracked()} fails fast in that case, and
- * {@code ThreadDumpsTest} proves both halves in a child JVM.
+ * behind {@code jcmd Thread.dump_to_file}, which also lists virtual threads: those started by an
+ * {@link java.util.concurrent.ExecutorService} or a structured scope (each in its thread container) and those created
+ * directly with the {@link Thread} API, which are tracked in the root container <em>only while
+ * {@code jdk.trackAllThreads} is unset or true</em>. That is the JDK default (JDK 21 to 25,
+ * {@code jdk.internal.vm.ThreadContainers}); with {@code -Djdk.trackAllThreads=false} directly created virtual threads
+ * vanish from every dump. {@link #requireAllThreadsTracked()} fails fast in that case, and {@code ThreadDumpsTest}
+ * proves both halves in child JVMs.
  *
- * <p>Thread-safe. Every method takes a fresh dump: it costs about a millisecond with a few dozen threads (measured on
- * JDK 25, 2 cores) and briefly stops each thread it samples.
+ * <p>Thread-safe. Every method takes a fresh dump: about half a millisecond to a millisecond with a few dozen threads
+ * (measured on JDK 25, 2 cores); it briefly stops each thread it samples.
  */
 public final class ThreadDumps {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -32,7 +33,7 @@ public final class ThreadDumps {
 
     private ThreadDumps() {}
 
-    /** One live thread as a dump saw it. {@code stack} is innermost frame first, as {@code module/class.method(file:line)}. */
+    /** One live thread as a dump saw it. {@code stack}: innermost first, {@code module/class.method(file:line)}. */
     public record ThreadEntry(long tid, String name, boolean virtual, String state, List<String> stack) {
         /** The header and stack, formatted like a {@code jstack} entry. */
         public String describe() {

@@ -18,7 +18,8 @@ final class TrackAllThreadsProbe {
                 Thread.currentThread().interrupt();
             }
         });
-        boolean seen = ThreadDumps.threadsNamed("weft-probe-direct").stream().anyMatch(t -> t.tid() == probe.threadId());
+        boolean seen = ThreadDumps.threadsNamed("weft-probe-direct").stream()
+                .anyMatch(t -> t.tid() == probe.threadId());
         System.out.println(seen ? "seen" : "unseen");
         release.countDown();
         probe.join();
