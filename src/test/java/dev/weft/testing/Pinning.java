@@ -1,0 +1,114 @@
+package dev.weft.testing;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
+
+/**
+ * What a pinned carrier looks like, which pins are ours, and which test was running when one happened.
+ *
+ * <p><b>Which frames are ours.</b> A pin is ours when any frame of its stack belongs to a class whose name starts
+ * with {@value #OURS} but not with {@value #EXEMPT}. The exemption is per frame, not per stack: infrastructure code
+ * calling into the library that then pins is still caught. Test code in the library's packages ({@code
+ * dev.weft.scope.*Test} and its helpers) counts as ours, on purpose: a test that pins a carrier distorts (or, on one
+ * carrier, hangs) the very interleavings it means to prove, and a class name cannot tell test code from main code
+ * in a shared package anyway. Only {@code dev.weft.testing} is exempt, because its self-tests pin on purpose to prove
+ * the detector works; nothing else may live there.
+ *
+ * <p>Thread-safe.
+ */
+public final class Pinning {
+    /** The prefix of our classes. */
+    public static final String OURS = "dev.weft.";
+    /** The prefix of the test infrastructure, whose self-tests pin deliberately. */
+    public static final String EXEMPT = "dev.weft.testing.";
+
+    private static final Set<List<Object>> REPORTED = ConcurrentHashMap.newKeySet();
+    private static final ConcurrentLinkedDeque<TestWindow> WINDOWS = new ConcurrentLinkedDeque<>();
+    private static final int MAX_WINDOWS = 10_000;
+
+    private Pinning() {}
+
+    /** One stack frame of a pinned virtual thread. {@code line} is -1 when unknown. */
+    public record Frame(String className, String method, int line) {
+        @Override
+        public String toString() {
+            return className + "." + method + (line >= 0 ? ":" + line : "");
+        }
+    }
+
+    /**
+     * One {@code jdk.VirtualThreadPinned} event. {@code frames} is innermost first and, like every JFR stack, at most
+     * 64 frames deep unless {@code -XX:FlightRecorderOptions:stackdepth} says otherwise ({@code truncated} then).
+     */
+    public record Pin(long threadId, String threadName, Instant start, Duration duration, String reason,
+            List<Frame> frames, boolean truncated) {}
+
+    /** The span of one test, from before its {@code @BeforeEach} methods to after its {@code @AfterEach} methods. */
+    public record TestWindow(String test, Instant start, Instant end) {}
+
+    /** Whether {@code className} is ours in the sense of the class comment. */
+    public static boolean isOurs(String className) {
+        return className.startsWith(OURS) && !className.startsWith(EXEMPT);
+    }
+
+    /** The frames of {@code pin} that are ours; empty when the pin is none of our business. */
+    public static List<Frame> culprits(Pin pin) {
+        return pin.frames().stream().filter(f -> isOurs(f.className())).toList();
+    }
+
+    /**
+     * Marks {@code pin} as reported and says whether it was new. Overlapping recordings (a nested class inside its
+     * outer class, a launcher inside a test) see the same event; only the first to claim it reports it.
+     *
+     * <p>The identity of an event is its thread, reason, stack and duration, not its start time: JFR converts
+     * timestamps to instants from each chunk's own start, so two recordings report the same event's start a few
+     * nanoseconds apart (observed). Durations are tick differences and agree exactly. Two distinct pins that agree on
+     * all four to the nanosecond would be reported once, which loses nothing that matters: the site is reported.
+     */
+    public static boolean claim(Pin pin) {
+        return REPORTED.add(List.of(pin.threadId(), pin.reason(), pin.frames(), pin.duration()));
+    }
+
+    static void recordWindow(TestWindow window) {
+        WINDOWS.addLast(window);
+        while (WINDOWS.size() > MAX_WINDOWS) {
+            WINDOWS.pollFirst();
+        }
+    }
+
+    /** The tests whose windows contain {@code instant}, or "no test (between tests)". */
+    static String testsRunningAt(Instant instant) {
+        List<String> tests = new ArrayList<>();
+        for (TestWindow w : WINDOWS) { // oldest first: a test inside a test ends, and is recorded, first
+            if (!instant.isBefore(w.start()) && !instant.isAfter(w.end())) {
+                tests.add(w.test());
+            }
+        }
+        return tests.isEmpty() ? "no test (between tests, or in a class-level method)" : String.join(" inside ", tests);
+    }
+
+    /** The failure message for {@code pins}, all of them ours, seen while {@code subject} ran. */
+    static String describe(String subject, List<Pin> pins) {
+        String nl = System.lineSeparator();
+        StringBuilder sb = new StringBuilder().append(pins.size()).append(" pinned carrier(s) with frames in ")
+                .append(OURS).append("* (outside ").append(EXEMPT).append("*) while ").append(subject).append(" ran:");
+        for (Pin pin : pins) {
+            sb.append(nl).append("  pinned ").append(pin.duration().toNanos() / 1_000).append(" us on \"")
+                    .append(pin.threadName()).append("\" #").append(pin.threadId()).append(", reason: ")
+                    .append(pin.reason()).append(", during ").append(testsRunningAt(pin.start()))
+                    .append(nl).append("    our frames: ").append(culprits(pin));
+            for (Frame frame : pin.frames()) {
+                sb.append(nl).append("      at ").append(frame);
+            }
+            if (pin.truncated()) {
+                sb.append(nl).append("      ... (truncated by JFR)");
+            }
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,69 @@
+package dev.weft.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Which frames make a pin ours, on synthetic stacks. */
+class PinningFilterTest {
+
+    @Test
+    void ourMainAndTestPackagesCountTheInfrastructureDoesNot() {
+        assertThat(Pinning.isOurs("dev.weft.scope.TaskScopeImpl")).isTrue();
+        assertThat(Pinning.isOurs("dev.weft.scope.TaskScopeImpl$SubtaskImpl")).isTrue();
+        assertThat(Pinning.isOurs("dev.weft.scope.TaskScopeTest")).as("test code in our packages").isTrue();
+        assertThat(Pinning.isOurs("dev.weft.Main")).isTrue();
+        assertThat(Pinning.isOurs("dev.weft.testing.Await")).isFalse();
+        assertThat(Pinning.isOurs("dev.weft.testingx.Other")).as("prefix ends at a package boundary").isTrue();
+        assertThat(Pinning.isOurs("dev.weftx.Other")).isFalse();
+        assertThat(Pinning.isOurs("java.lang.VirtualThread")).isFalse();
+        assertThat(Pinning.isOurs("com.fasterxml.jackson.databind.ObjectMapper")).isFalse();
+    }
+
+    @Test
+    void aPinIsOursWhenAnyFrameIsOursEvenBelowInfrastructureOrJdkFrames() {
+        Pinning.Pin pin = pin(
+                frame("java.lang.VirtualThread", "parkOnCarrierThread"),
+                frame("java.io.PrintStream", "println"),
+                frame("dev.weft.testing.Await", "until"),
+                frame("dev.weft.jsonrpc.Connection", "send"),
+                frame("java.lang.VirtualThread", "run"));
+
+        assertThat(Pinning.culprits(pin)).extracting(Pinning.Frame::className)
+                .containsExactly("dev.weft.jsonrpc.Connection");
+    }
+
+    @Test
+    void aPinWithOnlyJdkOrInfrastructureFramesIsNotOurs() {
+        assertThat(Pinning.culprits(pin(frame("java.lang.VirtualThread", "park"),
+                frame("dev.weft.testing.PinningDetectorTest", "lambda$0")))).isEmpty();
+        assertThat(Pinning.culprits(pin())).as("no stack at all").isEmpty();
+    }
+
+    @Test
+    void theMessageNamesThreadReasonTestAndStack() {
+        Instant now = Instant.now();
+        Pinning.recordWindow(new Pinning.TestWindow("dev.weft.x.FooTest.bar()", now.minusSeconds(1),
+                now.plusSeconds(1)));
+        Pinning.Pin pin = new Pinning.Pin(42, "weft-scope-0", now, Duration.ofMillis(3), "Monitor held",
+                List.of(frame("dev.weft.scope.TaskScopeImpl", "fork")), false);
+
+        assertThat(Pinning.describe("dev.weft.x.FooTest", List.of(pin)))
+                .contains("1 pinned carrier(s)")
+                .contains("pinned 3000 us on \"weft-scope-0\" #42, reason: Monitor held")
+                .contains("during dev.weft.x.FooTest.bar()")
+                .contains("at dev.weft.scope.TaskScopeImpl.fork:7");
+    }
+
+    private static Pinning.Frame frame(String className, String method) {
+        return new Pinning.Frame(className, method, 7);
+    }
+
+    private static Pinning.Pin pin(Pinning.Frame... frames) {
+        return new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(1), "test", Arrays.asList(frames), false);
+    }
+}
