@@ -18,7 +18,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Design. Two kinds of state. The owner's progress ({@code ownerState}: {@code OPEN -> JOINED -> CLOSED}, or
  * {@code OPEN -> CLOSED}) is read and written by the owner only, so it needs no synchronization. Everything the
  * subtasks touch is lock-free: {@code cancelled} is set once by a CAS, the first failure by another; {@code threads}
- * holds the live subtask threads and {@code running} counts them. The lock and its condition exist only so the owner can
+ * holds the subtask threads until they are known to have terminated, and {@code running} counts the tasks still
+ * running. Close waits for {@code running} to reach zero and then joins every thread, so when it returns no subtask
+ * thread is alive, not merely idle. The lock and its condition exist only so the owner can
  * sleep until {@code running} reaches zero or the scope is cancelled; nothing else is done under it, and nothing is
  * interrupted, run or completed while it is held.
  *
@@ -58,7 +60,11 @@ final class TaskScopeImpl implements TaskScope {
     private volatile boolean timedOut; // written by the deadline thread before it cancels
     private volatile Throwable firstFailure; // set once, by CAS, by the first failing subtask
 
+    // Every subtask thread from start until it has terminated and been pruned or joined: a thread does not remove
+    // itself (it is still alive when its task ends), so close can join each one. Owner adds and prunes; cancel walks.
     private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+    private static final int PRUNE_MINIMUM = 64;
+    private int pruneAbove = PRUNE_MINIMUM; // owner only
     private final AtomicInteger running = new AtomicInteger();
     private final Set<Hook> hooks = ConcurrentHashMap.newKeySet();
 
@@ -110,6 +116,9 @@ final class TaskScopeImpl implements TaskScope {
         if (thread == null) {
             throw new RejectedExecutionException("Rejected by thread factory of scope " + config.name());
         }
+        if (threads.size() >= pruneAbove) {
+            pruneTerminated(); // before adding: a thread not yet started is not alive either
+        }
         running.incrementAndGet();
         threads.add(thread);
         try {
@@ -123,6 +132,12 @@ final class TaskScopeImpl implements TaskScope {
             thread.interrupt(); // the cancel may have walked the set before this thread was in it
         }
         return subtask;
+    }
+
+    /** Forgets threads that have terminated, so that a long-lived scope's set stays near its live threads. Owner only. */
+    private void pruneTerminated() {
+        threads.removeIf(t -> !t.isAlive());
+        pruneAbove = Math.max(PRUNE_MINIMUM, 2 * threads.size());
     }
 
     @Override
@@ -220,6 +235,10 @@ final class TaskScopeImpl implements TaskScope {
         } finally {
             lock.unlock();
         }
+        for (Thread thread : threads) {
+            interrupted |= joinUninterruptibly(thread); // their tasks are done; wait for the threads to be gone too
+        }
+        threads.clear();
         if (deadlineThread != null) {
             deadlineThread.interrupt();
             interrupted |= joinUninterruptibly(deadlineThread);
@@ -271,6 +290,11 @@ final class TaskScopeImpl implements TaskScope {
         if (FIRST_FAILURE.compareAndSet(this, null, failure)) {
             cancel();
         }
+    }
+
+    /** The number of threads the scope still tracks, live or not yet pruned: for tests of the bound. */
+    int trackedThreads() {
+        return threads.size();
     }
 
     @Override
@@ -342,7 +366,6 @@ final class TaskScopeImpl implements TaskScope {
                     state = State.SUCCESS;
                 }
             } finally {
-                scope.threads.remove(Thread.currentThread());
                 scope.subtaskEnded();
             }
         }

@@ -324,6 +324,24 @@ class TaskScopeTest {
     }
 
     @Test
+    void aLongLivedScopeForgetsItsTerminatedThreads() throws Exception {
+        try (TaskScope scope = TaskScope.open()) {
+            for (int i = 0; i < 1_000; i++) {
+                AtomicReference<Thread> ran = new AtomicReference<>();
+                CountDownLatch done = new CountDownLatch(1);
+                scope.fork(() -> {
+                    ran.set(Thread.currentThread());
+                    done.countDown();
+                });
+                done.await();
+                ran.get().join(); // every earlier thread has terminated before the next fork
+            }
+            assertThat(((TaskScopeImpl) scope).trackedThreads()).isLessThanOrEqualTo(65);
+            scope.join();
+        }
+    }
+
+    @Test
     void runnableForkYieldsNullResult() throws Exception {
         AtomicBoolean ran = new AtomicBoolean();
         try (TaskScope scope = TaskScope.open()) {
