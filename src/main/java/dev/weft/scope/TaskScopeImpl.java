@@ -248,8 +248,20 @@ final class TaskScopeImpl implements TaskScope {
         }
     }
 
+    /**
+     * Waits for {@code thread} to terminate, ignoring interrupts; returns whether one came. A virtual thread is joined
+     * (the JDK waits on a latch); a platform thread, whose task has already returned, is polled instead: joining it
+     * waits on its monitor, which would pin a virtual caller on JDK 21.
+     */
     private static boolean joinUninterruptibly(Thread thread) {
         boolean interrupted = false;
+        if (!thread.isVirtual()) {
+            for (long pause = 10_000; thread.isAlive(); pause = Math.min(pause * 2, 1_000_000)) {
+                java.util.concurrent.locks.LockSupport.parkNanos(pause);
+                interrupted |= Thread.interrupted();
+            }
+            return interrupted;
+        }
         while (true) {
             try {
                 thread.join();

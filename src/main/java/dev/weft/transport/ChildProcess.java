@@ -67,6 +67,9 @@ final class ChildProcess {
     private final PipeActivity stdoutActivity = new PipeActivity();
     private final PipeActivity stderrActivity = new PipeActivity();
     private final List<Thread> threads;
+    // Counted down by each of the three threads as it ends. Close awaits this rather than Thread.join: joining a
+    // platform thread waits on its monitor, which pins a virtual caller on JDK 21 (the one-carrier run caught it).
+    private final java.util.concurrent.CountDownLatch threadsDone = new java.util.concurrent.CountDownLatch(3);
 
     ChildProcess(ProcessSpec spec, Process process, boolean sessionLeader, String description, FrameInbox inbox) {
         this.spec = spec;
@@ -80,10 +83,21 @@ final class ChildProcess {
         Pump pump = new Pump(process.getInputStream(), spec.codec().maxFrameBytes(), inbox, stdoutActivity, true,
                 this::outputEnded, description);
         this.threads = List.of(
-                Thread.ofPlatform().daemon().name("weft-stdio-out-" + pid).unstarted(pump),
+                Thread.ofPlatform().daemon().name("weft-stdio-out-" + pid).unstarted(counted(pump)),
                 Thread.ofPlatform().daemon().name("weft-stdio-err-" + pid)
-                        .unstarted(() -> stderr.drain(process.getErrorStream(), stderrActivity)),
-                Thread.ofVirtual().name("weft-stdio-exit-" + pid).unstarted(this::watchExit));
+                        .unstarted(counted(() -> stderr.drain(process.getErrorStream(), stderrActivity))),
+                Thread.ofVirtual().name("weft-stdio-exit-" + pid).unstarted(counted(this::watchExit)));
+    }
+
+    /** Counts {@code threadsDone} down as the thread's last act, so close can wait without joining a platform thread. */
+    private Runnable counted(Runnable body) {
+        return () -> {
+            try {
+                body.run();
+            } finally {
+                threadsDone.countDown();
+            }
+        };
     }
 
     /** Starts the threads; called once, after the transport is built. */
@@ -245,23 +259,31 @@ final class ChildProcess {
     private void joinThreads() {
         long deadline = System.nanoTime() + JOIN_NANOS;
         boolean interrupted = false;
+        boolean done = false;
+        while (!done) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            try {
+                done = threadsDone.await(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true; // bounded: finish waiting, then restore the flag
+            }
+        }
         for (Thread thread : threads) {
-            while (thread.isAlive()) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    LOG.log(Level.WARNING, () -> description + ": thread " + thread.getName()
-                            + " still running after close: something outside the process tree holds its pipe");
-                    break;
-                }
-                try {
-                    thread.join(Duration.ofNanos(left));
-                } catch (InterruptedException e) {
-                    interrupted = true; // bounded: finish joining, then restore the flag
-                }
+            // Their bodies have returned; the threads themselves end a moment later. Poll, never join (see above).
+            while (thread.isAlive() && deadline - System.nanoTime() > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+            }
+            if (thread.isAlive()) {
+                LOG.log(Level.WARNING, () -> description + ": thread " + thread.getName()
+                        + " still running after close: something outside the process tree holds its pipe");
             }
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
     }
+
 }

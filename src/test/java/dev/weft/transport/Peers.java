@@ -4,7 +4,6 @@ import dev.weft.transport.peer.StdioPeer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 
 /** Peers and waits for the stdio tests. */
 final class Peers {
@@ -28,27 +27,6 @@ final class Peers {
     /** A POSIX shell running {@code script}. */
     static ProcessSpec sh(String script) {
         return ProcessSpec.of("sh", "-c", script);
-    }
-
-    /** Waits until {@code condition} holds, checking every few milliseconds, for at most {@code patience}. */
-    static boolean eventually(BooleanSupplier condition, Duration patience) {
-        long deadline = System.nanoTime() + patience.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                return false;
-            }
-            try {
-                Thread.sleep(2); // polling a condition with a deadline, not sleeping in place of one
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return true;
-    }
-
-    static boolean eventually(BooleanSupplier condition) {
-        return eventually(condition, PATIENCE);
     }
 
     /** Whether {@code thread} is parked or waiting (for a receive: waiting on the inbox, not on the pipe). */

@@ -1,6 +1,6 @@
 package dev.weft.transport;
 
-import static dev.weft.transport.Peers.eventually;
+import dev.weft.testing.Await;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +54,7 @@ class PipeActivityTest {
         });
 
         // untimed wait: the watcher waits for the receiver, not for a budget to run out
-        assertThat(eventually(() -> watcher.getState() == Thread.State.WAITING)).isTrue();
+        Await.until(() -> watcher.getState() == Thread.State.WAITING, Peers.PATIENCE, "the watcher waits");
         assertThat(settled).isNotDone();
         activity.done();
 

@@ -1,6 +1,6 @@
 package dev.weft.transport;
 
-import static dev.weft.transport.Peers.eventually;
+import dev.weft.testing.Await;
 import static dev.weft.transport.Peers.waiting;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -46,7 +46,8 @@ class StdioTransportStreamsTest {
         transport.close();
         toTransport.sink().close();
         fromTransport.source().close();
-        assertThat(eventually(() -> transport.threads().stream().noneMatch(Thread::isAlive))).isTrue();
+        Await.until(() -> transport.threads().stream().noneMatch(Thread::isAlive), Peers.PATIENCE,
+                "every transport thread ended");
     }
 
     @Test
@@ -87,12 +88,13 @@ class StdioTransportStreamsTest {
                 outcome.complete(e);
             }
         });
-        assertThat(eventually(() -> waiting(receiver))).isTrue();
+        Await.until(() -> waiting(receiver), Peers.PATIENCE, "the receiver waits");
 
         transport.close();
 
         assertThat(outcome.get(5, TimeUnit.SECONDS)).isInstanceOf(EOFException.class).hasMessageContaining("closed");
-        assertThat(eventually(() -> transport.threads().stream().noneMatch(Thread::isAlive))).isTrue();
+        Await.until(() -> transport.threads().stream().noneMatch(Thread::isAlive), Peers.PATIENCE,
+                "every transport thread ended");
     }
 
     @Test

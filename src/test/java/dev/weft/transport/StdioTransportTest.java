@@ -1,7 +1,7 @@
 package dev.weft.transport;
 
+import dev.weft.testing.Await;
 import static dev.weft.transport.Peers.PATIENCE;
-import static dev.weft.transport.Peers.eventually;
 import static dev.weft.transport.Peers.javaPeer;
 import static dev.weft.transport.Peers.sh;
 import static dev.weft.transport.Peers.waiting;
@@ -63,9 +63,8 @@ class StdioTransportTest {
     @AfterEach
     void nothingIsLeftBehind() {
         transports.forEach(StdioTransport::close);
-        assertThat(eventually(() -> ProcessHandle.current().descendants().findAny().isEmpty()))
-                .as("no descendant left: %s", ProcessHandle.current().descendants().map(ProcessHandle::info).toList())
-                .isTrue();
+        Await.until(() -> ProcessHandle.current().descendants().findAny().isEmpty(), Peers.PATIENCE,
+                "no descendant process left");
         for (StdioTransport transport : transports) {
             for (Thread thread : transport.threads()) {
                 assertThat(thread.getName()).startsWith("weft-stdio-");
@@ -97,7 +96,7 @@ class StdioTransportTest {
                 outcome.complete(e);
             }
         });
-        assertThat(eventually(() -> waiting(receiver))).as("receiver waiting").isTrue();
+        Await.until(() -> waiting(receiver), Peers.PATIENCE, "receiver waiting");
         return outcome;
     }
 
@@ -240,8 +239,8 @@ class StdioTransportTest {
 
         assertThat(ProcessTree.gone(grandchild)).as("orphaned grandchild killed by close").isTrue();
         // a killed orphan is a zombie until init reaps it, which some inits do only every few seconds
-        assertThat(eventually(() -> ProcessHandle.of(grandchildPid).filter(ProcessHandle::isAlive).isEmpty()))
-                .as("orphaned grandchild reaped").isTrue();
+        Await.until(() -> ProcessHandle.of(grandchildPid).filter(ProcessHandle::isAlive).isEmpty(),
+                Peers.PATIENCE, "orphaned grandchild reaped");
     }
 
     @Test
@@ -262,8 +261,8 @@ class StdioTransportTest {
         Duration grace = Duration.ofMillis(100);
         StdioTransport transport = spawn(sh("trap '' TERM; exec sleep 600").withCloseGrace(grace));
         ProcessHandle child = handle(transport);
-        assertThat(eventually(() -> child.info().command().orElse("").endsWith("sleep")))
-                .as("the trap is set and sleep runs").isTrue();
+        Await.until(() -> child.info().command().orElse("").endsWith("sleep"), Peers.PATIENCE,
+                "the trap is set and sleep runs");
 
         long start = System.nanoTime();
         transport.close();
@@ -386,7 +385,8 @@ class StdioTransportTest {
     void failedWriteToAChildThatClosedItsInputEndsTheTransport() throws Exception {
         StdioTransport transport = spawn(sh("exec 0<&-; exec sleep 600").withCloseGrace(Duration.ofMillis(50)));
         ProcessHandle child = handle(transport);
-        assertThat(eventually(() -> child.info().command().orElse("").endsWith("sleep"))).isTrue();
+        Await.until(() -> child.info().command().orElse("").endsWith("sleep"), Peers.PATIENCE,
+                "the child runs sleep");
 
         Throwable failed = catchThrowable(() -> transport.send(request(1, "nobody reads this")));
         Throwable later = catchThrowable(transport::receive);
