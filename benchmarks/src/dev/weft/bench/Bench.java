@@ -1,0 +1,173 @@
+package dev.weft.bench;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Runs Weft's benchmarks and prints their results as Markdown tables. Every figure of Weft's comes with a baseline
+ * measured in the same JVM, in the same run, interleaved with it, and the ratio Weft ÷ baseline.
+ *
+ * <p>Arguments: {@code --quick} (a smoke run: few calls, few repetitions; its figures mean little) and
+ * {@code --only=memory,stdio,fail-memory,fail-stdio} (a comma-separated subset; all by default).
+ */
+public final class Bench {
+    /** The design's target: every call pending on a reader fails within 10 ms of the reader's end. */
+    private static final long TARGET_NANOS = 10_000_000;
+    private static final Set<String> SECTIONS = Set.of("memory", "stdio", "fail-memory", "fail-stdio");
+
+    private Bench() {
+    }
+
+    /** How much work each section does. */
+    private record Size(int memoryCalls, int stdioCalls, int warmRounds, int rounds, int memoryFailReps,
+                        int stdioFailReps) {
+        static final Size FULL = new Size(20_000, 5_000, 3, 7, 400, 40);
+        static final Size QUICK = new Size(2_000, 500, 1, 2, 20, 4);
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        Size size = Size.FULL;
+        Set<String> only = SECTIONS;
+        for (String arg : args) {
+            if (arg.equals("--quick")) {
+                size = Size.QUICK;
+            } else if (arg.startsWith("--only=")) {
+                only = Set.of(arg.substring("--only=".length()).split(","));
+                if (!SECTIONS.containsAll(only)) {
+                    throw new IllegalArgumentException("--only takes some of " + SECTIONS + ": " + arg);
+                }
+            } else {
+                throw new IllegalArgumentException("unknown argument " + arg + "; use --quick, --only=" + SECTIONS);
+            }
+        }
+        System.out.println("## Machine");
+        System.out.println();
+        Machine.describe().forEach(line -> System.out.println("    " + line));
+        System.out.println();
+
+        List<RoundTrips.Result> roundTrips = new ArrayList<>();
+        if (only.contains("memory")) {
+            int calls = size.memoryCalls();
+            roundTrips.add(progress(RoundTrips.compare("memory, raw echo loop far end", QueueLoop::direct,
+                    WeftWire::memoryEchoLoop, 1, calls, size.warmRounds(), size.rounds())));
+            roundTrips.add(progress(RoundTrips.compare("memory, raw echo loop far end", QueueLoop::demux,
+                    WeftWire::memoryEchoLoop, 64, calls / 64, size.warmRounds(), size.rounds())));
+            roundTrips.add(progress(RoundTrips.compare("memory, Connection far end", QueueLoop::direct,
+                    WeftWire::memoryEchoConnection, 1, calls, size.warmRounds(), size.rounds())));
+            roundTrips.add(progress(RoundTrips.compare("memory, Connection far end", QueueLoop::demux,
+                    WeftWire::memoryEchoConnection, 64, calls / 64, size.warmRounds(), size.rounds())));
+        }
+        if (only.contains("stdio")) {
+            List<String> peer = EchoPeer.argv(false);
+            int calls = size.stdioCalls();
+            roundTrips.add(progress(RoundTrips.compare("stdio, echo peer process", () -> PipeLoop.direct(peer),
+                    () -> WeftWire.stdio(peer), 1, calls, size.warmRounds(), size.rounds())));
+            roundTrips.add(progress(RoundTrips.compare("stdio, echo peer process", () -> PipeLoop.demux(peer),
+                    () -> WeftWire.stdio(peer), 64, calls / 64, size.warmRounds(), size.rounds())));
+        }
+
+        List<FailFast.Result> failures = new ArrayList<>();
+        if (only.contains("fail-memory")) {
+            int reps = size.memoryFailReps();
+            failures.add(progress(FailFast.compare("memory: right().fail(...)", QueueLoop::demux,
+                    WeftWire::memoryEchoLoop, 1, reps / 4, reps)));
+            failures.add(progress(FailFast.compare("memory: right().fail(...)", QueueLoop::demux,
+                    WeftWire::memoryEchoLoop, 1000, reps / 8, reps / 2)));
+        }
+        if (only.contains("fail-stdio")) {
+            List<String> peer = EchoPeer.argv(true);
+            int reps = size.stdioFailReps();
+            failures.add(progress(FailFast.compare("stdio: SIGKILL the Java peer", () -> PipeLoop.demux(peer),
+                    () -> WeftWire.stdio(peer), 1, 3, reps)));
+            failures.add(progress(FailFast.compare("stdio: SIGKILL the Java peer", () -> PipeLoop.demux(peer),
+                    () -> WeftWire.stdio(peer), 1000, 3, reps)));
+            List<String> sink = EchoPeer.shellSink();
+            failures.add(progress(FailFast.compare("stdio: SIGKILL a sh/cat peer", () -> PipeLoop.demux(sink),
+                    () -> WeftWire.stdio(sink), 1, 10, reps * 5)));
+            failures.add(progress(FailFast.compare("stdio: SIGKILL a sh/cat peer", () -> PipeLoop.demux(sink),
+                    () -> WeftWire.stdio(sink), 1000, 10, reps * 5)));
+        }
+
+        System.out.println();
+        if (!roundTrips.isEmpty()) {
+            printRoundTrips(roundTrips);
+        }
+        if (!failures.isEmpty()) {
+            printFailures(failures);
+        }
+        System.out.println("load at the end: " + Machine.loadAverage() + " (1, 5, 15 min)");
+    }
+
+    private static RoundTrips.Result progress(RoundTrips.Result r) {
+        System.out.printf(Locale.ROOT, "done: %s, %d callers: p50 %s µs baseline, %s µs Weft (load %s)%n", r.name(),
+                r.callers(), micros(r.baseline().latencies().median()), micros(r.weft().latencies().median()),
+                Machine.load1());
+        return r;
+    }
+
+    private static FailFast.Result progress(FailFast.Result r) {
+        System.out.printf(Locale.ROOT, "done: %s, %d pending: median %s ms baseline, %s ms Weft (load %s)%n",
+                r.name(), r.pending(), millis(r.baseline().failTimes().median()),
+                millis(r.weft().failTimes().median()), Machine.load1());
+        return r;
+    }
+
+    private static void printRoundTrips(List<RoundTrips.Result> results) {
+        System.out.println("## Round trips (latency in µs; ratio = Weft ÷ baseline)");
+        System.out.println();
+        System.out.println("| wire | callers | calls | baseline p50 | p99 | calls/s | Weft p50 | p99 | calls/s "
+                + "| p50 ratio | p99 ratio | calls/s ratio | load 1m |");
+        System.out.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        for (RoundTrips.Result r : results) {
+            RoundTrips.Side b = r.baseline();
+            RoundTrips.Side w = r.weft();
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %,.0f | %s | %s | %,.0f | %.2f | %.2f | %.2f | %s→%s |%n",
+                    r.name(), r.callers(), w.latencies().size(),
+                    micros(b.latencies().median()), micros(b.latencies().percentile(99)), b.medianCallsPerSecond(),
+                    micros(w.latencies().median()), micros(w.latencies().percentile(99)), w.medianCallsPerSecond(),
+                    ratio(w.latencies().median(), b.latencies().median()),
+                    ratio(w.latencies().percentile(99), b.latencies().percentile(99)),
+                    w.medianCallsPerSecond() / b.medianCallsPerSecond(), r.loadBefore(), r.loadAfter());
+        }
+        System.out.println();
+    }
+
+    private static void printFailures(List<FailFast.Result> results) {
+        System.out.println("## From the end of the wire to the last pending call failed (ms; ratio = Weft ÷ baseline)");
+        System.out.println();
+        System.out.println("| end | pending | reps | baseline median | max | Weft median | max | median ratio "
+                + "| max ratio | Weft under 10 ms: median, max | reps with a GC, baseline / Weft "
+                + "| start to first answer, baseline / Weft (median ms) | load 1m |");
+        System.out.println("|---|--:|--:|--:|--:|--:|--:|--:|--:|:-:|--:|--:|--:|");
+        for (FailFast.Result r : results) {
+            Samples b = r.baseline().failTimes();
+            Samples w = r.weft().failTimes();
+            System.out.printf(Locale.ROOT, "| %s | %d | %d | %s | %s | %s | %s | %.2f | %.2f | %s, %s | %d / %d "
+                            + "| %s / %s | %s→%s |%n",
+                    r.name(), r.pending(), w.size(), millis(b.median()), millis(b.max()), millis(w.median()),
+                    millis(w.max()), ratio(w.median(), b.median()), ratio(w.max(), b.max()),
+                    underTarget(w.median()), underTarget(w.max()), r.baseline().repsWithGc().get(),
+                    r.weft().repsWithGc().get(), millis(r.baseline().startTimes().median()),
+                    millis(r.weft().startTimes().median()), r.loadBefore(), r.loadAfter());
+        }
+        System.out.println();
+    }
+
+    private static String underTarget(long nanos) {
+        return nanos < TARGET_NANOS ? "yes" : "**no**";
+    }
+
+    private static String micros(long nanos) {
+        return String.format(Locale.ROOT, "%.1f", nanos / 1e3);
+    }
+
+    private static String millis(long nanos) {
+        return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+
+    private static double ratio(long weft, long baseline) {
+        return (double) weft / baseline;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.weft.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+
+/** What the machine looks like while a benchmark runs: load average, cores, JDK. Linux {@code /proc} where needed. */
+final class Machine {
+    private Machine() {
+    }
+
+    /** The 1, 5 and 15 minute load averages, as {@code /proc/loadavg} prints them. */
+    static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    /** The 1 minute load average. */
+    static String load1() {
+        return loadAverage().split(" ")[0];
+    }
+
+    static List<String> describe() {
+        return List.of(
+                "date:     " + ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME),
+                "commit:   " + System.getProperty("weft.bench.commit", "?"),
+                "cpu:      " + Runtime.getRuntime().availableProcessors() + " cores, " + cpuModel(),
+                "memory:   " + memTotal(),
+                "os:       " + System.getProperty("os.name") + " " + System.getProperty("os.version"),
+                "jdk:      " + Runtime.version() + " (" + System.getProperty("java.vendor") + ", "
+                        + System.getProperty("java.vm.name") + ")",
+                "jvm args: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
+                "load:     " + loadAverage() + " (1, 5, 15 min)");
+    }
+
+    private static String cpuModel() {
+        return procLine(Path.of("/proc/cpuinfo"), "model name");
+    }
+
+    private static String memTotal() {
+        return procLine(Path.of("/proc/meminfo"), "MemTotal");
+    }
+
+    private static String procLine(Path file, String key) {
+        try {
+            return Files.readAllLines(file).stream().filter(line -> line.startsWith(key))
+                    .map(line -> line.substring(line.indexOf(':') + 1).trim()).findFirst().orElse("?");
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+}
