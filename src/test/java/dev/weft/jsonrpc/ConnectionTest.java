@@ -359,7 +359,7 @@ class ConnectionTest {
         });
         Request r = peer.next(Request.class);
         for (int i = 1; i <= 5; i++) {
-            ObjectNodeBuilder.send(peer, "progress", "tok", i);
+            sendProgress(peer, "tok", i);
         }
         peer.answer(r, obj("done", true)); // sent right behind the events: the caller still sees all of them first
         caller.join();
@@ -368,14 +368,9 @@ class ConnectionTest {
         assertThat(listenerThreads).hasSize(5).allMatch(t -> t == caller);
     }
 
-    /** Small helper to send a progress-like notification. */
-    static final class ObjectNodeBuilder {
-        static void send(ScriptedPeer peer, String method, String token, int p) throws IOException {
-            com.fasterxml.jackson.databind.node.ObjectNode params = JsonNodeFactory.instance.objectNode();
-            params.put("token", token);
-            params.put("p", String.valueOf(p));
-            peer.send(new Notification(method, params));
-        }
+    private static void sendProgress(ScriptedPeer peer, String token, int p) throws IOException {
+        peer.send(new Notification("progress", JsonNodeFactory.instance.objectNode().put("token", token)
+                .put("p", String.valueOf(p))));
     }
 
     @Test

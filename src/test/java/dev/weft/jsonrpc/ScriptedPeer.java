@@ -54,11 +54,6 @@ final class ScriptedPeer implements AutoCloseable {
         return type.cast(m);
     }
 
-    /** Whatever arrived without waiting, or null. */
-    Object poll() {
-        return received.poll();
-    }
-
     void send(Message m) throws IOException {
         transport.send(m);
     }

@@ -45,8 +45,30 @@ class PinningFilterTest {
     }
 
     @Test
+    void aPinWhileTheJvmLoadsAClassIsNotOursButBlockingInAClassInitializerIs() {
+        assertThat(Pinning.culprits(pin(
+                frame("jdk.internal.loader.BuiltinClassLoader", "loadClassOrNull"),
+                frame("java.lang.ClassLoader", "loadClass"),
+                frame("com.fasterxml.jackson.databind.ObjectMapper", "readTree"),
+                frame("dev.weft.jsonrpc.ScriptedPeer", "obj")))).as("first load of a library class").isEmpty();
+        assertThat(Pinning.culprits(pin(
+                frame("java.lang.VirtualThread", "park"),
+                frame("dev.weft.scope.Slow", "<clinit>"),
+                frame("jdk.internal.loader.BuiltinClassLoader", "loadClass"),
+                frame("dev.weft.scope.User", "run")))).as("blocking in an initializer")
+                .extracting(Pinning.Frame::className).containsExactly("dev.weft.scope.Slow", "dev.weft.scope.User");
+        assertThat(Pinning.culprits(pin(
+                frame("java.lang.VirtualThread", "park"),
+                frame("dev.weft.jsonrpc.Reader", "route"),
+                frame("java.lang.ClassLoader", "loadClass"),
+                frame("dev.weft.jsonrpc.Connection", "call")))).as("our own frame pins before any loader frame")
+                .isNotEmpty();
+    }
+
+    @Test
     void theMessageNamesThreadReasonTestAndStack() {
-        Instant now = Instant.now();
+        // Long past, so that this synthetic window (kept in a global list) can never overlap a real test's pin.
+        Instant now = Instant.parse("2000-01-01T00:00:00Z");
         Pinning.recordWindow(new Pinning.TestWindow("dev.weft.x.FooTest.bar()", now.minusSeconds(1),
                 now.plusSeconds(1)));
         Pinning.Pin pin = new Pinning.Pin(42, "weft-scope-0", now, Duration.ofMillis(3), "Monitor held",
