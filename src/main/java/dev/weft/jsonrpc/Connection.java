@@ -174,6 +174,8 @@ public final class Connection implements AutoCloseable {
                     }
                     case PendingCall.Ended end ->
                             throw new TransportClosedException(call.method, call.id, describe(), end.cause(), true);
+                    case PendingCall.Failed failed -> throw new ExchangeFailedException(call.method, call.id,
+                            describe(), failed.failure().getCause(), failed.failure().requestDelivered());
                     case PendingCall.Violation violation -> throw new ProtocolViolationException(
                             "invalid response: " + violation.defect().getMessage(), call.method, call.id, describe(),
                             violation.defect());
@@ -210,6 +212,7 @@ public final class Connection implements AutoCloseable {
     private void cancelRemote(PendingCall call, String reason) {
         pending.abandon(call);
         reader.abandoned(call.id);
+        transport.abandoned(call.id);
         CancelProtocol protocol = options.cancelProtocol();
         if (protocol == null || pending.end() != null) {
             return;

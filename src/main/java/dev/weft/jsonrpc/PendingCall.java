@@ -15,6 +15,10 @@ final class PendingCall {
     record Ended(Throwable cause) {
     }
 
+    /** The transport failed this call's exchange but goes on. */
+    record Failed(RequestFailedException failure) {
+    }
+
     /** A response for this call arrived but was not a valid response. */
     record Violation(MalformedMessageException defect) {
     }

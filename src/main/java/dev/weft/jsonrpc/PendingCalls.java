@@ -10,7 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p><b>A call never outlives its reader.</b> {@link #end} sets the terminal cause once (CAS), then walks the table and
  * hands each call exactly one {@link PendingCall.Ended}. {@link #register} puts the call in the table and then re-reads
  * the end: either the walk sees the call, or the re-read sees the end, so no call can slip in between and wait forever.
- * A call leaves the table exactly once, by whichever of {@link #complete}, {@link #end}, {@link #violate} or
+ * A call leaves the table exactly once, by whichever of {@link #complete}, {@link #end}, {@link #violate}, {@link #fail} or
  * {@link #abandon} removes it first; only the remover delivers, so each call gets at most one terminal event. Once
  * the end is recorded no call succeeds: a completer re-reads the end after taking its call. The table is model checked
  * for linearizability and exactly-once delivery (PendingCallsLincheckTest).
@@ -62,6 +62,11 @@ final class PendingCalls {
      */
     boolean complete(Response response) {
         return deliverTo(response.id(), response);
+    }
+
+    /** Fails the call whose exchange the transport could not carry; {@code false} as for {@link #complete}. */
+    boolean fail(RequestFailedException failure) {
+        return deliverTo(failure.id(), new PendingCall.Failed(failure));
     }
 
     /** Fails the call with a broken response; {@code false} as for {@link #complete}. */

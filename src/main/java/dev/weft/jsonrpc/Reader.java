@@ -81,6 +81,12 @@ final class Reader {
             } catch (MalformedMessageException e) {
                 onMalformed(scope, e);
                 continue;
+            } catch (RequestFailedException e) {
+                if (!pending.fail(e)) {
+                    LOG.log(System.Logger.Level.DEBUG, () -> transport.describe() + ": failure of finished call "
+                            + e.id() + " dropped: " + e.getCause());
+                }
+                continue;
             } catch (IOException | RuntimeException | Error e) {
                 return e;
             }

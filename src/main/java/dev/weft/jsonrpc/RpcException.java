@@ -12,11 +12,13 @@ package dev.weft.jsonrpc;
  *   <li>{@link CallTimeoutException}: no answer within the call's timeout; a cancel was sent.</li>
  *   <li>{@link CallCancelledException}: the caller was interrupted; a cancel was sent and the interrupt flag is set.</li>
  *   <li>{@link ProtocolViolationException}: the peer sent something the protocol forbids for this call.</li>
+ *   <li>{@link ExchangeFailedException}: the transport failed this one exchange (an HTTP status, a broken stream that
+ *       could not be resumed); the connection goes on.</li>
  * </ul>
  */
 public abstract sealed class RpcException extends RuntimeException
         permits PeerErrorException, TransportClosedException, CallTimeoutException, CallCancelledException,
-                ProtocolViolationException {
+                ProtocolViolationException, ExchangeFailedException {
     private static final long serialVersionUID = 1L;
 
     private final String method;

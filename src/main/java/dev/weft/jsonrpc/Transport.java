@@ -28,10 +28,20 @@ public interface Transport extends AutoCloseable {
      *
      * @return the next message, never {@code null}
      * @throws MalformedMessageException when a frame could not be read as a message; the transport remains usable
+     * @throws RequestFailedException    when one outgoing request will get no answer (its HTTP exchange failed); the
+     *                                   transport remains usable
      * @throws IOException               when the transport has ended: {@link java.io.EOFException} for a clean end, or
      *                                   the error that ended it; the same terminal error on every later call
      */
-    Message receive() throws IOException, MalformedMessageException;
+    Message receive() throws IOException, MalformedMessageException, RequestFailedException;
+
+    /**
+     * Tells the transport that the connection no longer waits for an answer to {@code id} (the call timed out or was
+     * cancelled), so that a transport holding resources per request, such as an open HTTP response stream, can release
+     * them. Any thread; must not block. The default does nothing.
+     */
+    default void abandoned(RequestId id) {
+    }
 
     /**
      * Ends the transport and releases its resources. Idempotent; returns within a bounded time.
