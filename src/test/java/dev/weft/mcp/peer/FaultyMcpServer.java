@@ -30,7 +30,7 @@ import java.util.concurrent.LinkedTransferQueue;
  *
  * <p>Tools: {@code echo {message}}; {@code slow {ms, steps}} (progress {@code i/steps} on the request's token, then
  * the answer); {@code fail} (an {@code isError} result); {@code error} (JSON-RPC error -32000); {@code hang} (never
- * answers; records the cancel it gets); {@code sample} (asks the client for sampling and returns its text);
+ * answers, after a first progress notification when the call asks for progress; records the cancel it gets); {@code sample} (asks the client for sampling and returns its text);
  * {@code elicit} (asks the client for a form with defaults and returns its answer); {@code roots} (asks for roots);
  * {@code log {n}} (n log notifications, then the answer); and, over stdio only, {@code crash {code}} (writes to stderr
  * and exits), {@code close-stdout} (closes stdout and stays alive), {@code grandchild} (leaves {@code sleep 600}
@@ -189,6 +189,11 @@ public final class FaultyMcpServer {
             }
             case "error" -> throw new RpcErrorException(new RpcError(-32000, "error on purpose", null));
             case "hang" -> {
+                if (token != null) { // tells the client that the call is in flight here
+                    ObjectNode progress = object().put("progress", 0).put("message", "hanging");
+                    progress.set("progressToken", token);
+                    request.connection().notify("notifications/progress", progress);
+                }
                 try {
                     new CountDownLatch(1).await();
                 } catch (InterruptedException e) {
