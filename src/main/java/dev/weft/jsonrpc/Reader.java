@@ -204,10 +204,13 @@ final class Reader {
             return new Response.Failure(request.id(), e.error());
         } catch (IllegalArgumentException e) {
             return new Response.Failure(request.id(), RpcError.invalidParams("Invalid params: " + e.getMessage()));
+        } catch (InterruptedException e) {
+            // Cancelled by the peer or ended with the connection: expected, and no stack trace is owed to anyone.
+            Thread.currentThread().interrupt();
+            LOG.log(System.Logger.Level.DEBUG, () -> request.method() + " (id " + request.id() + ") on "
+                    + transport.describe() + " interrupted");
+            return new Response.Failure(request.id(), RpcError.internalError("Internal error: interrupted"));
         } catch (Throwable e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
             LOG.log(System.Logger.Level.WARNING, request.method() + " (id " + request.id() + ") on "
                     + transport.describe() + " failed", e);
             return new Response.Failure(request.id(), RpcError.internalError("Internal error: "

@@ -345,6 +345,11 @@ public final class McpSession implements AutoCloseable {
         return connection.awaitClosed(timeout);
     }
 
+    /** The number of this session's requests waiting for an answer. */
+    public int pendingRequests() {
+        return connection.pendingCalls();
+    }
+
     /** The transport's description, as errors name it. */
     public String describe() {
         return connection.describe();
