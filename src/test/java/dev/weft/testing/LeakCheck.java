@@ -32,10 +32,18 @@ import java.util.stream.Collectors;
  *
  * <p>Only names tell weft threads apart: a thread the library names otherwise (a scope opened with a custom name)
  * is invisible here. Processes re-parented away from this JVM (a grandchild whose parent exited) are invisible too.
+ *
+ * <p>Threads named {@value #SHARED_PREFIX}{@code *} are never counted. They belong to runtime-wide resources that the
+ * library starts once, on first use, and keeps for the life of the JVM on purpose: the HTTP client that every
+ * Streamable HTTP transport shares (its selector, its idle pool threads and its scheduler). They are not per session,
+ * so their number does not grow with the sessions opened, and the test that first opens a transport did not leak
+ * them. Anything else the library starts must be named {@value #THREAD_PREFIX}{@code *} and must end.
  */
 public final class LeakCheck {
     /** The prefix of every thread the library starts. */
     public static final String THREAD_PREFIX = "weft-";
+    /** The prefix of the runtime-wide threads that live as long as the JVM: never counted as leaks. */
+    public static final String SHARED_PREFIX = "weft-shared-";
 
     private static final Set<Long> QUARANTINED_THREADS = ConcurrentHashMap.newKeySet();
     private static final Set<ProcessHandle> QUARANTINED_PROCESSES = ConcurrentHashMap.newKeySet();
@@ -50,6 +58,7 @@ public final class LeakCheck {
     public static Baseline baseline() {
         ThreadDumps.requireAllThreadsTracked();
         Set<Long> threads = ThreadDumps.threadsNamed(THREAD_PREFIX).stream()
+                .filter(entry -> !entry.name().startsWith(SHARED_PREFIX))
                 .map(ThreadDumps.ThreadEntry::tid).collect(Collectors.toUnmodifiableSet());
         Set<ProcessHandle> processes = ProcessHandle.current().descendants().filter(ProcessHandle::isAlive)
                 .collect(Collectors.toUnmodifiableSet());
@@ -88,7 +97,8 @@ public final class LeakCheck {
     private static List<ThreadDumps.ThreadEntry> leakedThreads(Baseline baseline) {
         List<ThreadDumps.ThreadEntry> leaked = new ArrayList<>();
         for (ThreadDumps.ThreadEntry entry : ThreadDumps.threadsNamed(THREAD_PREFIX)) {
-            if (!baseline.threadIds().contains(entry.tid()) && !QUARANTINED_THREADS.contains(entry.tid())) {
+            if (!entry.name().startsWith(SHARED_PREFIX) && !baseline.threadIds().contains(entry.tid())
+                    && !QUARANTINED_THREADS.contains(entry.tid())) {
                 leaked.add(entry);
             }
         }

@@ -1,0 +1,96 @@
+package dev.weft.transport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * An HTTP request of a {@link StreamableHttpTransport} was answered with a status other than 2xx.
+ *
+ * <p>The cause of the {@link dev.weft.jsonrpc.ExchangeFailedException} of a call whose POST was refused, or thrown by
+ * {@link StreamableHttpTransport#send} for a notification or a response. Immutable.
+ */
+public final class HttpStatusException extends IOException {
+    private static final long serialVersionUID = 1L;
+    /** The longest {@linkplain #bodyExcerpt() excerpt} of a body kept, in characters. */
+    public static final int MAX_EXCERPT_CHARS = 500;
+
+    private final int status;
+    private final String reason;
+    private final URI uri;
+    private final String httpMethod;
+    private final String jsonRpcMethod;
+    private final String bodyExcerpt;
+
+    /**
+     * @param status        the HTTP status
+     * @param reason        the reason phrase, possibly empty
+     * @param uri           the request's URI
+     * @param httpMethod    {@code POST}, {@code GET} or {@code DELETE}
+     * @param jsonRpcMethod the method of the JSON-RPC message the request carried or was about, or {@code null}
+     * @param bodyExcerpt   the start of the response body; cut to {@value #MAX_EXCERPT_CHARS} characters
+     */
+    public HttpStatusException(int status, String reason, URI uri, String httpMethod, String jsonRpcMethod,
+                               String bodyExcerpt) {
+        super(message(status, reason, uri, httpMethod, jsonRpcMethod, excerpt(bodyExcerpt)));
+        this.status = status;
+        this.reason = reason == null ? "" : reason;
+        this.uri = Objects.requireNonNull(uri, "uri");
+        this.httpMethod = Objects.requireNonNull(httpMethod, "httpMethod");
+        this.jsonRpcMethod = jsonRpcMethod;
+        this.bodyExcerpt = excerpt(bodyExcerpt);
+    }
+
+    private static String excerpt(String body) {
+        if (body == null) {
+            return "";
+        }
+        return body.length() <= MAX_EXCERPT_CHARS ? body : body.substring(0, MAX_EXCERPT_CHARS) + "\u2026";
+    }
+
+    private static String message(int status, String reason, URI uri, String httpMethod, String jsonRpcMethod,
+                                  String excerpt) {
+        StringBuilder sb = new StringBuilder("HTTP ").append(status);
+        if (reason != null && !reason.isEmpty()) {
+            sb.append(' ').append(reason);
+        }
+        sb.append(" from ").append(httpMethod).append(' ').append(uri);
+        if (jsonRpcMethod != null) {
+            sb.append(" (").append(jsonRpcMethod).append(')');
+        }
+        if (!excerpt.isEmpty()) {
+            sb.append(": ").append(excerpt);
+        }
+        return sb.toString();
+    }
+
+    /** The HTTP status. */
+    public int status() {
+        return status;
+    }
+
+    /** The reason phrase, or an empty string. */
+    public String reason() {
+        return reason;
+    }
+
+    /** The request's URI. */
+    public URI uri() {
+        return uri;
+    }
+
+    /** The request's HTTP method. */
+    public String httpMethod() {
+        return httpMethod;
+    }
+
+    /** The JSON-RPC method the request carried or was about, or {@code null} (a standalone GET stream). */
+    public String jsonRpcMethod() {
+        return jsonRpcMethod;
+    }
+
+    /** The start of the response body, at most {@value #MAX_EXCERPT_CHARS} characters and an ellipsis; maybe empty. */
+    public String bodyExcerpt() {
+        return bodyExcerpt;
+    }
+}

@@ -1,0 +1,39 @@
+package dev.weft.transport;
+
+import java.io.IOException;
+import java.net.URI;
+import java.util.Objects;
+
+/**
+ * The server no longer knows the MCP session: it answered 404 to a request that carried the session's
+ * {@code Mcp-Session-Id}. This ends the {@link StreamableHttpTransport}: it is the terminal cause of every call pending
+ * then and made later, which fail with {@link dev.weft.jsonrpc.TransportClosedException}. A new session starts with
+ * a new {@code initialize} on a new transport. Immutable.
+ */
+public final class SessionExpiredException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    private final String sessionId;
+    private final URI uri;
+
+    /**
+     * @param sessionId the session id the server no longer knows
+     * @param uri       the endpoint that answered 404
+     */
+    public SessionExpiredException(String sessionId, URI uri) {
+        super("session " + Objects.requireNonNull(sessionId, "sessionId") + " expired: HTTP 404 from "
+                + Objects.requireNonNull(uri, "uri"));
+        this.sessionId = sessionId;
+        this.uri = uri;
+    }
+
+    /** The session id the server no longer knows. */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** The endpoint that answered 404. */
+    public URI uri() {
+        return uri;
+    }
+}
