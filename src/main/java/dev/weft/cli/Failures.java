@@ -77,11 +77,14 @@ final class Failures {
         return e.method() == null ? "" : " during " + e.method();
     }
 
+    /** The cause's message on one line (an HTTP error's body excerpt may span several). */
     private static String reason(Throwable cause) {
         if (cause == null) {
             return "no reason given";
         }
-        return cause.getMessage() == null || cause.getMessage().isBlank() ? cause.toString() : cause.getMessage();
+        String message = cause.getMessage() == null || cause.getMessage().isBlank() ? cause.toString()
+                : cause.getMessage();
+        return message.strip().replaceAll("\\s*\\R\\s*", " ");
     }
 
     /** The last lines of the server's standard error, when the transport ended because its process did. */

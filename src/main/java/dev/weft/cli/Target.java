@@ -1,8 +1,10 @@
 package dev.weft.cli;
 
 import dev.weft.jsonrpc.Transport;
+import dev.weft.transport.HttpSpec;
 import dev.weft.transport.ProcessSpec;
 import dev.weft.transport.StdioTransport;
+import dev.weft.transport.StreamableHttpTransport;
 import java.io.IOException;
 import java.net.URI;
 import java.util.List;
@@ -34,10 +36,10 @@ sealed interface Target {
 
     /** A server behind a Streamable HTTP endpoint. */
     record Http(URI endpoint) implements Target {
+        /** Makes no request: a server that cannot be reached fails the session's first one, the handshake. */
         @Override
         public Transport open() throws IOException {
-            throw new IOException("cannot connect to " + endpoint
-                    + ": this build of weft has no Streamable HTTP transport yet; run the server with -- CMD ARGS...");
+            return StreamableHttpTransport.open(HttpSpec.of(endpoint));
         }
     }
 }

@@ -4,12 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.weft.testing.Await;
 import dev.weft.testing.NpmPeers;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The MCP client commands against a real server, {@code @modelcontextprotocol/server-everything} over stdio, run in
@@ -20,6 +30,8 @@ import org.junit.jupiter.api.Test;
 class McpCommandsTest {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final String FEATURES = "demo://resource/static/document/features.md";
+    /** Generous: Node starting on a loaded machine; a server that started waits for nothing. */
+    private static final Duration SERVER_START = Duration.ofSeconds(30);
 
     private static List<String> server;
 
@@ -30,7 +42,7 @@ class McpCommandsTest {
 
     /** Runs {@code weft ARGS... -- <server-everything>}. */
     private static Cli.Result run(String... args) {
-        List<String> dashDash = new java.util.ArrayList<>(List.of("--"));
+        List<String> dashDash = new ArrayList<>(List.of("--"));
         dashDash.addAll(server);
         return Cli.run(Cli.args(List.of(args), dashDash));
     }
@@ -209,6 +221,45 @@ class McpCommandsTest {
         assertThat(json.path("roundTripMillis").asDouble()).isPositive();
     }
 
+    @Test
+    void toolsCallWorksOverStreamableHttp(@TempDir Path tmp) throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort(); // free now; the server takes it a moment later
+        }
+        List<String> argv = new ArrayList<>(server);
+        argv.set(argv.size() - 1, "streamableHttp");
+        Path log = tmp.resolve("server-everything.log");
+        ProcessBuilder builder = new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+        builder.environment().put("PORT", Integer.toString(port));
+        Process http = builder.start();
+        Cli.Result result;
+        try {
+            Await.until(() -> read(log).contains("listening on port") || !http.isAlive(), SERVER_START,
+                    "server-everything to listen on port " + port);
+            assertThat(read(log)).contains("listening on port " + port);
+            result = Cli.run("tools", "call", "echo", "--args", "{\"message\": \"over http\"}", "--url",
+                    "http://127.0.0.1:" + port + "/mcp");
+        } finally {
+            http.destroy();
+            if (!http.waitFor(SERVER_START.toSeconds(), TimeUnit.SECONDS)) {
+                http.destroyForcibly().waitFor();
+            }
+        }
+
+        assertSucceeded(result);
+        assertThat(result.out()).isEqualTo("Echo: over http\n");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     // ---- exit statuses 1, 3, 4, 5 ---------------------------------------------------------------------------------
 
     @Test
@@ -244,11 +295,12 @@ class McpCommandsTest {
 
     @Test
     void aUrlWithNoServerBehindItExitsThree() {
-        Cli.Result result = Cli.run("ping", "--timeout", "10s", "--url", "http://127.0.0.1:1/mcp");
+        Cli.Result result = Cli.run("ping", "--url", "http://127.0.0.1:1/mcp");
 
         assertThat(result.status()).as("exit status; stderr: %s", result.err()).isEqualTo(3);
         assertThat(result.out()).isEmpty();
-        assertThat(result.err()).startsWith("weft ping: ").contains("127.0.0.1:1");
+        assertThat(result.errLines()).singleElement().asString()
+                .startsWith("weft ping: initialize failed on http[http://127.0.0.1:1/mcp]: ");
     }
 
     @Test
