@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledOnOs;
 import org.junit.jupiter.api.condition.OS;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Runs the {@code ./weft} launcher with fake JDKs: directories with a {@code release} file and a {@code bin/java}
@@ -200,6 +202,20 @@ class LauncherTest {
                 "arg[$HOME]");
     }
 
+    @ParameterizedTest
+    @ValueSource(ints = {1, 2, 3, 4, 5})
+    void theExitStatusOfTheCommandLineIsTheLaunchers(int status) throws Exception {
+        Path repo = fakeRepository();
+        fakeJdk(jvms.resolve("jdk-21"), "21.0.5");
+
+        Result result = launch(repo.resolve("weft"), env(Map.of("FAKE_JAVA_STATUS", Integer.toString(status))), tmp,
+                "tools", "call", "echo", "--", "server");
+
+        assertThat(result.status()).isEqualTo(status);
+        assertThat(result.err()).isEmpty();
+        assertThat(result.out().lines()).endsWith("arg[tools]", "arg[call]", "arg[echo]", "arg[--]", "arg[server]");
+    }
+
     @Test
     void buildsWithMavenOnTheChosenJdkWhenTheJarIsStale() throws Exception {
         Path repo = fakeRepository();
@@ -270,6 +286,7 @@ class LauncherTest {
                 if [ "$1" = -version ]; then echo 'openjdk version "%VERSION%" 2025-01-01' >&2; exit 0; fi
                 echo "java $0"
                 for arg in "$@"; do echo "arg[$arg]"; done
+                exit "${FAKE_JAVA_STATUS:-0}"
                 """.replace("%VERSION%", version));
         return home;
     }

@@ -37,8 +37,16 @@ class MainTest {
                 .contains("Usage: weft [--help | --version]")
                 .containsPattern("(?m)^  help +Show this help$")
                 .containsPattern("(?m)^  version +Show the versions of weft and of the Java runtime$")
+                .containsPattern("(?m)^  tools list +List the server's tools$")
+                .containsPattern("(?m)^  tools call +Call a tool and print its result$")
+                .containsPattern("(?m)^  resources list +.+$")
+                .containsPattern("(?m)^  resources read +.+$")
+                .containsPattern("(?m)^  prompts list +.+$")
+                .containsPattern("(?m)^  prompts get +.+$")
+                .containsPattern("(?m)^  ping +Ping the server and show the round trip time$")
                 .contains("-h, --help", "-V, --version")
-                .contains("come with later versions");
+                .contains("Exit status: 0 success, 1 the tool reported an error, 2 wrong arguments, 3 ")
+                .doesNotContain("come with later versions");
     }
 
     @Test
