@@ -1,18 +1,26 @@
 package dev.weft.transport;
 
 import dev.weft.jsonrpc.FrameTooLargeException;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.net.URI;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.InputStreamResponseListener;
 import org.eclipse.jetty.client.Request;
@@ -40,6 +48,9 @@ final class HttpCall {
     /** How long reading an excerpt or draining a body may take. */
     private static final Duration BODY_WAIT = Duration.ofSeconds(2);
 
+    private static final ReentrantLock WARM_UP_LOCK = new ReentrantLock();
+    private static boolean warmedUp; // WARM_UP_LOCK
+
     private final HttpClient client;
     private final Request request;
     private final URI uri;
@@ -61,6 +72,28 @@ final class HttpCall {
         public void onComplete(Result result) {
             begun.countDown();
             super.onComplete(result);
+        }
+    }
+
+    /**
+     * Loads and initializes, once, the JDK's exception classes that the exchange threads first create when requests
+     * fail, often several threads at the same moment (a server that dies fails every exchange at once). A virtual
+     * thread that waits for another to load a class pins its carrier meanwhile; loading them here, on one thread,
+     * takes that wait off the failure path. Any thread; blocks only while another thread warms up.
+     */
+    static void warmUp() {
+        WARM_UP_LOCK.lock();
+        try {
+            if (warmedUp) {
+                return;
+            }
+            List<Throwable> failures = List.of(new ExecutionException(null), new TimeoutException(),
+                    new CancellationException(), new AsynchronousCloseException(), new ClosedChannelException(),
+                    new InterruptedIOException(), new EOFException(), new SocketTimeoutException(),
+                    new ConnectException(), new SocketException());
+            warmedUp = !failures.isEmpty();
+        } finally {
+            WARM_UP_LOCK.unlock();
         }
     }
 

@@ -20,7 +20,9 @@ import org.eclipse.jetty.client.HttpClient;
  * @param requestHeaders    called before every request for more headers, such as {@code Authorization}; see
  *                          {@link RequestHeaders}
  * @param httpClient        a started Jetty client the host owns (and stops), or {@code null} for the client that all
- *                          transports of the runtime share
+ *                          transports of the runtime share. Remove Jetty's {@code WWWAuthenticationProtocolHandler}
+ *                          from it, or a 401 without a challenge fails before its status reaches the transport; and
+ *                          allow enough connections per destination: each call in flight holds one
  * @param connectTimeout    how long a request may take to be written to a connection (connecting included) before it
  *                          fails
  * @param codec             the codec, whose {@linkplain JsonRpcCodec#maxFrameBytes() frame limit} bounds each JSON body

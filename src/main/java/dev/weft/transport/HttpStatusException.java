@@ -8,7 +8,8 @@ import java.util.Objects;
  * An HTTP request of a {@link StreamableHttpTransport} was answered with a status other than 2xx.
  *
  * <p>The cause of the {@link dev.weft.jsonrpc.ExchangeFailedException} of a call whose POST was refused, or thrown by
- * {@link StreamableHttpTransport#send} for a notification or a response. Immutable.
+ * {@link StreamableHttpTransport#send} for a notification or a response. Immutable and thread-safe; nothing in it
+ * blocks.
  */
 public final class HttpStatusException extends IOException {
     private static final long serialVersionUID = 1L;

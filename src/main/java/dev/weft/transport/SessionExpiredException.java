@@ -8,7 +8,7 @@ import java.util.Objects;
  * The server no longer knows the MCP session: it answered 404 to a request that carried the session's
  * {@code Mcp-Session-Id}. This ends the {@link StreamableHttpTransport}: it is the terminal cause of every call pending
  * then and made later, which fail with {@link dev.weft.jsonrpc.TransportClosedException}. A new session starts with
- * a new {@code initialize} on a new transport. Immutable.
+ * a new {@code initialize} on a new transport. Immutable and thread-safe; nothing in it blocks.
  */
 public final class SessionExpiredException extends IOException {
     private static final long serialVersionUID = 1L;

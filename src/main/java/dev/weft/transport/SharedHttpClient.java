@@ -5,6 +5,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.client.HttpClient;
+import org.eclipse.jetty.client.ProxyAuthenticationProtocolHandler;
+import org.eclipse.jetty.client.WWWAuthenticationProtocolHandler;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
@@ -17,7 +19,8 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * pool of platform threads for the selector and Jetty's own callbacks (idle ones end after a minute, one stays), one
  * scheduler thread, and virtual threads for the tasks Jetty would block in. Weft never blocks on these threads: each
  * exchange reads its response on a virtual thread of its own. Each in-flight POST or event stream holds a connection,
- * hence the high per-destination limit.
+ * hence the high per-destination limit. Jetty's authentication handlers are removed, so that a 401 reaches the
+ * transport whole.
  *
  * <p>Thread-safe. {@link #get()} blocks only the first time, while the client starts, and callers racing then wait
  * for that one start under a lock.
@@ -44,6 +47,10 @@ final class SharedHttpClient {
             if (client == null) {
                 HttpClient created = create();
                 created.start();
+                // Jetty's handlers of 401 and 407 fail an exchange without credentials (or a challenge) before its body
+                // is read; MCP authorization needs the status, the WWW-Authenticate header and the body itself.
+                created.getProtocolHandlers().remove(WWWAuthenticationProtocolHandler.NAME);
+                created.getProtocolHandlers().remove(ProxyAuthenticationProtocolHandler.NAME);
                 client = created;
             }
             return client;

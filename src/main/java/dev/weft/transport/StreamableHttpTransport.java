@@ -62,10 +62,11 @@ import org.eclipse.jetty.client.HttpClient;
  *
  * <h2>Threads</h2>
  * Thread-safe. {@link #send} of a request starts its exchange thread and returns at once; {@code send} of a
- * notification or a response blocks until the server answered its POST with a status, at most
- * {@value #SEND_TIMEOUT_SECONDS} seconds (plus the connect timeout), except {@code notifications/cancelled}, which is
+ * notification or a response blocks until the server answered its POST with a status, at most 30 seconds
+ * (plus the connect timeout), except {@code notifications/cancelled}, which is
  * posted on a thread of its own. {@link #receive} has one caller. {@link #abandoned} and {@link #close} may be called
- * from any thread; {@code abandoned} never blocks; {@code close} returns within about two seconds. All threads of a
+ * from any thread; {@code abandoned} never blocks; {@code close} returns within about four seconds (two for the
+ * DELETE, two for the threads). All threads of a
  * transport are virtual, named {@code weft-http-N-...}, and end when it closes. HTTP I/O goes through one Jetty client
  * that all transports share (see {@link HttpSpec#httpClient()}).
  *
@@ -136,6 +137,7 @@ public final class StreamableHttpTransport implements Transport {
         if (!client.isStarted()) {
             throw new IllegalArgumentException("the HttpClient of the spec is not started: " + client);
         }
+        HttpCall.warmUp();
         return new StreamableHttpTransport(spec, client);
     }
 
@@ -319,7 +321,8 @@ public final class StreamableHttpTransport implements Transport {
     /**
      * Closes the transport: ends it (a waiting {@code receive} throws at once, messages not yet received are dropped),
      * aborts every exchange and the GET stream, sends {@code DELETE} with the session id if there is one (405 is fine;
-     * at most two seconds), and waits up to two seconds for the transport's threads. Idempotent and thread-safe; a
+     * at most two seconds), and waits up to two seconds for the transport's threads (a thread stuck in the host's
+     * {@link RequestHeaders} is interrupted, and may take longer). Idempotent and thread-safe; a
      * concurrent call waits for the first. An interrupt does not cut it short; the flag is restored.
      */
     @Override
