@@ -3,7 +3,7 @@
  */
 module dev.weft {
     requires transitive com.fasterxml.jackson.databind;
-    requires org.eclipse.jetty.client;
+    requires transitive org.eclipse.jetty.client;
 
     exports dev.weft.scope;
     exports dev.weft.jsonrpc;

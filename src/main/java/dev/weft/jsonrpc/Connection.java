@@ -135,6 +135,9 @@ public final class Connection implements AutoCloseable {
             transport.send(new Request(id, method, params));
         } catch (IOException e) {
             pending.abandon(call);
+            if (e instanceof MessageRefusedException && pending.end() == null) {
+                throw new ExchangeFailedException(method, id, describe(), e, false);
+            }
             Throwable cause = pending.end() != null ? pending.end() : e;
             throw new TransportClosedException(method, id, describe(), cause, false);
         } catch (RuntimeException | Error e) {
@@ -234,6 +237,7 @@ public final class Connection implements AutoCloseable {
      * Sends a notification.
      *
      * @throws TransportClosedException if the transport has ended; nothing was sent
+     * @throws ExchangeFailedException   if the transport refused this one message (an HTTP status) and goes on
      */
     public void notify(String method, JsonNode params) {
         Objects.requireNonNull(method, "method");
@@ -244,6 +248,9 @@ public final class Connection implements AutoCloseable {
         try {
             transport.send(new Notification(method, params));
         } catch (IOException e) {
+            if (e instanceof MessageRefusedException && pending.end() == null) {
+                throw new ExchangeFailedException(method, null, describe(), e, true); // the transport goes on
+            }
             Throwable cause = pending.end() != null ? pending.end() : e;
             throw new TransportClosedException(method, null, describe(), cause, false);
         }

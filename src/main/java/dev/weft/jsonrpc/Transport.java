@@ -19,7 +19,8 @@ public interface Transport extends AutoCloseable {
     /**
      * Sends one message.
      *
-     * @throws IOException when the transport has ended or the write failed
+     * @throws MessageRefusedException when the peer refused this one message and the transport goes on
+     * @throws IOException             when the transport has ended or the write failed
      */
     void send(Message message) throws IOException;
 

@@ -31,7 +31,6 @@ import org.eclipse.jetty.client.HttpClient;
  *                          event (a response stream resumed with {@code Last-Event-ID}, the standalone GET stream);
  *                          0 never reconnects
  */
-@SuppressWarnings("exports") // HttpClient: module-info requires org.eclipse.jetty.client without "transitive"
 public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders requestHeaders, HttpClient httpClient,
                        Duration connectTimeout, JsonRpcCodec codec, int reconnectAttempts) {
     /** The default {@link #connectTimeout()}: 10 seconds. */

@@ -1,5 +1,7 @@
 package dev.weft.transport;
 
+import dev.weft.jsonrpc.MessageRefusedException;
+
 import java.io.IOException;
 import java.net.URI;
 import java.util.Objects;
@@ -11,7 +13,7 @@ import java.util.Objects;
  * {@link StreamableHttpTransport#send} for a notification or a response. Immutable and thread-safe; nothing in it
  * blocks.
  */
-public final class HttpStatusException extends IOException {
+public final class HttpStatusException extends MessageRefusedException {
     private static final long serialVersionUID = 1L;
     /** The longest {@linkplain #bodyExcerpt() excerpt} of a body kept, in characters. */
     public static final int MAX_EXCERPT_CHARS = 500;

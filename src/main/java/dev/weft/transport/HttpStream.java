@@ -23,8 +23,10 @@ abstract class HttpStream implements Runnable {
     enum Outcome {
         /** Nothing more to read: the awaited answer came, the transport ended, the stream was aborted or failed. */
         STOPPED,
-        /** The stream ended (end of stream or I/O error) before the awaited answer; it may be resumed. */
-        ENDED
+        /** The server ended the stream before the awaited answer (SSE polling); resume after its retry delay. */
+        ENDED,
+        /** The stream broke (I/O error: the server died, the network dropped) before the awaited answer. */
+        BROKEN
     }
 
     final StreamableHttpTransport transport;
@@ -141,7 +143,7 @@ abstract class HttpStream implements Runnable {
                 return Outcome.STOPPED;
             }
             LOG.log(System.Logger.Level.DEBUG, () -> name() + ": event stream broke: " + e);
-            return Outcome.ENDED;
+            return Outcome.BROKEN;
         }
     }
 

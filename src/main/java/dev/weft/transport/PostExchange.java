@@ -82,8 +82,9 @@ final class PostExchange extends HttpStream {
         switch (type) {
             case "application/json" -> readJson(post);
             case "text/event-stream" -> {
-                if (readEvents(post) == Outcome.ENDED) {
-                    resume();
+                Outcome outcome = readEvents(post);
+                if (outcome != Outcome.STOPPED) {
+                    resume(outcome == Outcome.BROKEN);
                 }
             }
             default -> {
@@ -124,8 +125,15 @@ final class PostExchange extends HttpStream {
     /**
      * Follows a response stream that ended before the response: waits the server's retry delay (else backs off), then
      * GETs the stream again from {@code Last-Event-ID}, as long as each reconnect brings events or attempts remain.
+     *
+     * <p>A stream the server ended cleanly (SSE polling, SEP-1699) is resumed after the server's {@code retry:} delay,
+     * as the server asked. A stream that <em>broke</em> (an I/O error: the server died, the connection dropped) is
+     * probed at once, before any delay: when the server is gone that GET is refused and the call fails within
+     * milliseconds, instead of after the retry delay; when it is alive the stream simply resumes.
+     *
+     * @param broken whether the stream broke rather than ended
      */
-    private void resume() {
+    private void resume(boolean broken) {
         int attempts = 0;
         while (true) {
             if (lastEventId == null) {
@@ -138,7 +146,7 @@ final class PostExchange extends HttpStream {
                         + " reconnect attempt(s) with Last-Event-ID " + lastEventId), true);
                 return;
             }
-            long delay = reconnectDelayMillis(attempts);
+            long delay = broken ? 0 : reconnectDelayMillis(attempts);
             if (pause(delay)) {
                 return;
             }
@@ -175,9 +183,11 @@ final class PostExchange extends HttpStream {
                 return;
             }
             long before = events;
-            if (readEvents(get) == Outcome.STOPPED) {
+            Outcome outcome = readEvents(get);
+            if (outcome == Outcome.STOPPED) {
                 return;
             }
+            broken = outcome == Outcome.BROKEN && events > before; // probe at once only while it makes progress
             if (events > before) {
                 attempts = 0; // the server makes progress (it may close streams on purpose: SSE polling)
             }

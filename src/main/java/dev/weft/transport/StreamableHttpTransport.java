@@ -3,6 +3,7 @@ package dev.weft.transport;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.jsonrpc.MalformedMessageException;
 import dev.weft.jsonrpc.Message;
+import dev.weft.jsonrpc.MessageRefusedException;
 import dev.weft.jsonrpc.Notification;
 import dev.weft.jsonrpc.Request;
 import dev.weft.jsonrpc.RequestFailedException;
@@ -237,7 +238,8 @@ public final class StreamableHttpTransport implements Transport {
             if (inbox.end() != null) {
                 throw inbox.endedError();
             }
-            throw new IOException("POST of " + method + " to " + spec.endpoint() + " failed: " + e.getMessage(), e);
+            throw new MessageRefusedException("POST of " + method + " to " + spec.endpoint() + " failed: "
+                    + e.getMessage(), e);
         } finally {
             lock.lock();
             try {

@@ -1,0 +1,20 @@
+package dev.weft.jsonrpc;
+
+import java.io.IOException;
+
+/**
+ * Thrown by {@link Transport#send} when the peer refused this one message and the transport goes on: over Streamable
+ * HTTP, a notification or an answer whose POST got a status other than 2xx. The connection turns it into an
+ * {@link ExchangeFailedException}; any other {@code IOException} from {@code send} means the transport has ended.
+ */
+public class MessageRefusedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    public MessageRefusedException(String message) {
+        super(message);
+    }
+
+    public MessageRefusedException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
