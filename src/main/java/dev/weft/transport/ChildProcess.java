@@ -61,7 +61,7 @@ final class ChildProcess {
     private final Process process;
     private final boolean sessionLeader;
     private final String description;
-    private final FrameInbox inbox;
+    private final BoundedInbox<byte[]> inbox;
     private final CompletableFuture<Process> exit;
     private final StderrTail stderr;
     private final PipeActivity stdoutActivity = new PipeActivity();
@@ -71,7 +71,7 @@ final class ChildProcess {
     // platform thread waits on its monitor, which pins a virtual caller on JDK 21 (the one-carrier run caught it).
     private final java.util.concurrent.CountDownLatch threadsDone = new java.util.concurrent.CountDownLatch(3);
 
-    ChildProcess(ProcessSpec spec, Process process, boolean sessionLeader, String description, FrameInbox inbox) {
+    ChildProcess(ProcessSpec spec, Process process, boolean sessionLeader, String description, BoundedInbox<byte[]> inbox) {
         this.spec = spec;
         this.process = process;
         this.sessionLeader = sessionLeader;

@@ -8,7 +8,7 @@ import java.lang.System.Logger.Level;
 
 /**
  * The loop of a transport's reader thread: reads frames from the peer's output with a {@link LineReader} and hands
- * them to the {@link FrameInbox}. Everything in this class runs on that one thread.
+ * them to the {@link BoundedInbox}. Everything in this class runs on that one thread.
  *
  * <p>It ends the transport itself on an oversized frame or a read error; at end of stream it calls {@code atEnd},
  * which decides what the end means (for a process: exited, or closed its output while still running). Once the
@@ -20,13 +20,13 @@ final class Pump implements Runnable {
 
     private final InputStream in;
     private final LineReader reader;
-    private final FrameInbox inbox;
+    private final BoundedInbox<byte[]> inbox;
     private final PipeActivity activity;
     private final boolean drainAfterEnd;
     private final Runnable atEnd;
     private final String transport;
 
-    Pump(InputStream in, int maxFrameBytes, FrameInbox inbox, PipeActivity activity, boolean drainAfterEnd,
+    Pump(InputStream in, int maxFrameBytes, BoundedInbox<byte[]> inbox, PipeActivity activity, boolean drainAfterEnd,
          Runnable atEnd, String transport) {
         this.in = in;
         this.reader = new LineReader(in, maxFrameBytes, activity, transport);
@@ -72,7 +72,7 @@ final class Pump implements Runnable {
             activity.waitingForRoom();
             boolean accepted;
             try {
-                accepted = inbox.offer(frame);
+                accepted = inbox.offer(frame, frame.length);
             } finally {
                 activity.busy();
             }

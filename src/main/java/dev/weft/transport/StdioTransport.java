@@ -1,5 +1,6 @@
 package dev.weft.transport;
 
+import dev.weft.jsonrpc.FrameTooLargeException;
 import dev.weft.jsonrpc.JsonRpcCodec;
 import dev.weft.jsonrpc.MalformedMessageException;
 import dev.weft.jsonrpc.Message;
@@ -34,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * buffered; a line that is not a valid message makes {@link #receive} throw {@link MalformedMessageException}, and the
  * transport stays usable.
  *
- * <p><b>Design.</b> One reader thread per transport (the {@link Pump}) reads lines into a bounded {@link FrameInbox};
+ * <p><b>Design.</b> One reader thread per transport (the {@link Pump}) reads lines into a bounded {@link BoundedInbox};
  * {@link #receive} takes from the inbox and never touches the pipe. So whatever ends the transport (end of output, the
  * child's exit even while a grandchild holds the pipe open, {@link #close}) wakes the receiver at once, without
  * interrupts. Frames read before the end are delivered before the terminal error; see {@link ChildProcess} for the
@@ -68,7 +69,7 @@ public final class StdioTransport implements Transport {
 
     private final String description;
     private final JsonRpcCodec codec;
-    private final FrameInbox inbox;
+    private final BoundedInbox<byte[]> inbox;
     private final OutputStream out; // written by senders under sendLock; closed by close() once no send runs
     private final InputStream in; // read by the pump; closed by close() in the server direction only
     private final ChildProcess child; // null in the server direction
@@ -79,7 +80,7 @@ public final class StdioTransport implements Transport {
     /** {@code OPEN -> CLOSING -> CLOSED}; guarded by {@code stateLock}. The first {@link #close} moves it. */
     private State state = State.OPEN;
 
-    private StdioTransport(String description, JsonRpcCodec codec, FrameInbox inbox, OutputStream out,
+    private StdioTransport(String description, JsonRpcCodec codec, BoundedInbox<byte[]> inbox, OutputStream out,
                            InputStream in, ChildProcess child, Thread pumpThread) {
         this.description = description;
         this.codec = codec;
@@ -88,6 +89,16 @@ public final class StdioTransport implements Transport {
         this.in = in;
         this.child = child;
         this.pumpThread = pumpThread;
+    }
+
+    /** An inbox whose ended errors are copies of the terminal error, a frame too large naming {@code description}. */
+    private static BoundedInbox<byte[]> newInbox(String description) {
+        return new BoundedInbox<>(INBOX_BYTES, terminal -> switch (terminal) {
+            case ProcessExitedException exited -> new ProcessExitedException(exited);
+            case FrameTooLargeException tooLarge -> new FrameTooLargeException(tooLarge.limit(), description);
+            case EOFException eof -> new EOFException(eof.getMessage());
+            default -> new IOException(terminal.getMessage());
+        });
     }
 
     /**
@@ -111,7 +122,7 @@ public final class StdioTransport implements Transport {
             throw new IOException("cannot start [" + spec.commandLine() + "]: " + e.getMessage(), e);
         }
         String description = "stdio[" + spec.commandLine() + "] pid " + process.pid();
-        FrameInbox inbox = new FrameInbox(description, INBOX_BYTES);
+        BoundedInbox<byte[]> inbox = newInbox(description);
         try {
             ChildProcess child = new ChildProcess(spec, process, launch.sessionLeader(), description, inbox);
             StdioTransport transport = new StdioTransport(description, spec.codec(), inbox,
@@ -139,7 +150,7 @@ public final class StdioTransport implements Transport {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(codec, "codec");
-        FrameInbox inbox = new FrameInbox(description, INBOX_BYTES);
+        BoundedInbox<byte[]> inbox = newInbox(description);
         PipeActivity activity = new PipeActivity(); // nobody waits on it here; the pump reports to it all the same
         Pump pump = new Pump(in, codec.maxFrameBytes(), inbox, activity, false,
                 () -> inbox.end(new EOFException(description + ": end of input"), false), description);
@@ -254,9 +265,8 @@ public final class StdioTransport implements Transport {
             stateLock.unlock();
         }
         try {
-            if (!inbox.end(new EOFException(description + " closed"), true)) {
-                inbox.discard(); // ended already (the process exited): keep that end, drop what was not received
-            }
+            // ended already (the process exited): that end is kept, and what was not received is dropped all the same
+            inbox.end(new EOFException(description + " closed"), true);
             if (child != null) {
                 child.shutdown(this::closeOutput);
             } else {

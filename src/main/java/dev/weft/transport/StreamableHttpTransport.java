@@ -100,7 +100,7 @@ public final class StreamableHttpTransport implements Transport {
     private final HttpSpec spec;
     private final HttpClient client;
     private final String threadPrefix;
-    private final HttpInbox inbox = new HttpInbox(INBOX_BYTES);
+    private final BoundedInbox<Object> inbox = new BoundedInbox<>(INBOX_BYTES, StreamableHttpTransport::copyEnd);
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition closed = lock.newCondition();
     /** {@code OPEN -> CLOSING -> CLOSED}; lock. The first {@link #close} moves it. */
@@ -480,6 +480,15 @@ public final class StreamableHttpTransport implements Transport {
         }
     }
 
+    /** A fresh error for one more caller after the end, of the terminal error's kind (see the inbox's endedError). */
+    private static IOException copyEnd(IOException terminal) {
+        return switch (terminal) {
+            case SessionExpiredException expired -> new SessionExpiredException(expired.sessionId(), expired.uri());
+            case EOFException eof -> new EOFException(eof.getMessage());
+            default -> new IOException(terminal.getMessage());
+        };
+    }
+
     /** The server no longer knows {@code session}: ends the transport, after the messages already read. */
     void expire(String session) {
         SessionExpiredException expired = new SessionExpiredException(session, spec.endpoint());
@@ -504,9 +513,18 @@ public final class StreamableHttpTransport implements Transport {
      * Hands an item read from a stream to the receiver, in order. A response that belongs to another exchange (it came
      * on a stream other than its own) aborts that exchange, which has nothing left to wait for.
      *
+     * <p>An item is a {@link Message}, a {@link MalformedMessageException} (a frame that was not a message) or a
+     * {@link RequestFailedException} (one request will get no answer), of about {@code bytes}. Each stream's thread
+     * delivers in the order it read, so messages of one stream are received in their order on the wire.
+     *
      * @return {@code false} when the transport has ended: stop reading
+     * @throws IllegalArgumentException if {@code item} is none of those
      */
     boolean deliver(Object item, long bytes, HttpStream from) {
+        if (!(item instanceof Message || item instanceof MalformedMessageException
+                || item instanceof RequestFailedException)) {
+            throw new IllegalArgumentException("not an inbox item: " + item);
+        }
         if (item instanceof Response response && response.id() != null) {
             PostExchange owner;
             lock.lock();
