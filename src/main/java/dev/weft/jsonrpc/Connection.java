@@ -1,6 +1,7 @@
 package dev.weft.jsonrpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.internal.Uninterruptibles;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Objects;
@@ -269,18 +270,7 @@ public final class Connection implements AutoCloseable {
         if (Reader.isConnectionThread(this)) {
             return;
         }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                terminated.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibles.awaitUninterruptibly(terminated);
     }
 
     /** Whether the connection is still open: the transport has not ended and {@link #close()} was not called. */

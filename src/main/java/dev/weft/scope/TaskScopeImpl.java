@@ -1,5 +1,6 @@
 package dev.weft.scope;
 
+import dev.weft.internal.Uninterruptibles;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Set;
@@ -222,53 +223,39 @@ final class TaskScopeImpl implements TaskScope {
         }
         ownerState = CLOSED;
         cancel();
-        boolean interrupted = false;
         lock.lock();
         try {
-            while (running.get() > 0) {
-                try {
-                    changed.await();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+            Uninterruptibles.awaitUninterruptibly(changed, () -> running.get() == 0);
         } finally {
             lock.unlock();
         }
         for (Thread thread : threads) {
-            interrupted |= joinUninterruptibly(thread); // their tasks are done; wait for the threads to be gone too
+            awaitTermination(thread); // their tasks are done; wait for the threads to be gone too
         }
         threads.clear();
         if (deadlineThread != null) {
             deadlineThread.interrupt();
-            interrupted |= joinUninterruptibly(deadlineThread);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+            awaitTermination(deadlineThread);
         }
     }
 
     /**
-     * Waits for {@code thread} to terminate, ignoring interrupts; returns whether one came. A virtual thread is joined
-     * (the JDK waits on a latch); a platform thread, whose task has already returned, is polled instead: joining it
-     * waits on its monitor, which would pin a virtual caller on JDK 21.
+     * Waits for {@code thread} to terminate, ignoring interrupts and setting the interrupt flag again if one came. A
+     * virtual thread is joined (the JDK waits on a latch); a platform thread, whose task has already returned, is
+     * polled instead: joining it waits on its monitor, which would pin a virtual caller on JDK 21.
      */
-    private static boolean joinUninterruptibly(Thread thread) {
-        boolean interrupted = false;
-        if (!thread.isVirtual()) {
-            for (long pause = 10_000; thread.isAlive(); pause = Math.min(pause * 2, 1_000_000)) {
-                java.util.concurrent.locks.LockSupport.parkNanos(pause);
-                interrupted |= Thread.interrupted();
-            }
-            return interrupted;
+    private static void awaitTermination(Thread thread) {
+        if (thread.isVirtual()) {
+            Uninterruptibles.joinUninterruptibly(thread);
+            return;
         }
-        while (true) {
-            try {
-                thread.join();
-                return interrupted;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
+        boolean interrupted = false;
+        for (long pause = 10_000; thread.isAlive(); pause = Math.min(pause * 2, 1_000_000)) {
+            java.util.concurrent.locks.LockSupport.parkNanos(pause);
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.transport;
 
+import dev.weft.internal.Uninterruptibles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
@@ -116,31 +117,22 @@ final class ChildProcess {
 
     /** The exit watcher: waits for the exit, lets the pipes settle, and ends the transport with the exit. */
     private void watchExit() {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                exit.get();
-                break;
-            } catch (ExecutionException e) {
-                inbox.end(new IOException(description + ": watching the process failed", e.getCause()), false);
-                return; // onExit does not fail; if it ever did, say so rather than guess an exit
-            } catch (InterruptedException e) {
-                interrupted = true; // nobody interrupts this thread; keep watching, restore the flag at the end
-            }
+        try {
+            Uninterruptibles.getUninterruptibly(exit); // nobody interrupts this thread; keep watching all the same
+        } catch (ExecutionException e) {
+            inbox.end(new IOException(description + ": watching the process failed", e.getCause()), false);
+            return; // onExit does not fail; if it ever did, say so rather than guess an exit
         }
         long exitedAt = System.nanoTime();
         try {
             stdoutActivity.awaitSettled(exitedAt, QUIET_NANOS, DRAIN_BUDGET_NANOS);
             stderrActivity.awaitSettled(exitedAt, QUIET_NANOS, DRAIN_BUDGET_NANOS);
         } catch (InterruptedException e) {
-            interrupted = true;
+            Thread.currentThread().interrupt(); // stop settling; the exit is reported all the same
         }
         int code = process.exitValue();
         inbox.end(ProcessExitedException.exited(description, process.pid(), code, spec.argv(), stderr.snapshot()),
                 false);
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
@@ -226,25 +218,13 @@ final class ChildProcess {
      * (every wait here is bounded); the flag is restored before returning.
      */
     private boolean awaitExit(long nanos) {
-        long deadline = System.nanoTime() + nanos;
-        boolean interrupted = false;
         try {
-            while (true) {
-                try {
-                    exit.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-                    return true;
-                } catch (TimeoutException e) {
-                    return false;
-                } catch (ExecutionException e) {
-                    return !process.isAlive();
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Uninterruptibles.getUninterruptibly(exit, nanos);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (ExecutionException e) {
+            return !process.isAlive();
         }
     }
 
@@ -258,31 +238,16 @@ final class ChildProcess {
 
     private void joinThreads() {
         long deadline = System.nanoTime() + JOIN_NANOS;
-        boolean interrupted = false;
-        boolean done = false;
-        while (!done) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            try {
-                done = threadsDone.await(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                interrupted = true; // bounded: finish waiting, then restore the flag
-            }
-        }
+        Uninterruptibles.awaitUninterruptibly(threadsDone, JOIN_NANOS); // bounded: an interrupt does not cut it short
         for (Thread thread : threads) {
             // Their bodies have returned; the threads themselves end a moment later. Poll, never join (see above).
             while (thread.isAlive() && deadline - System.nanoTime() > 0) {
-                java.util.concurrent.locks.LockSupport.parkNanos(50_000);
+                Uninterruptibles.sleepUninterruptibly(50_000);
             }
             if (thread.isAlive()) {
                 LOG.log(Level.WARNING, () -> description + ": thread " + thread.getName()
                         + " still running after close: something outside the process tree holds its pipe");
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

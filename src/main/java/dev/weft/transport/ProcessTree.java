@@ -1,5 +1,6 @@
 package dev.weft.transport;
 
+import dev.weft.internal.Uninterruptibles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A child process and everything it started: how to launch it so that its whole tree can be found again, and how to
@@ -157,21 +159,14 @@ final class ProcessTree {
         long deadline = System.nanoTime() + nanos;
         long pause = 1;
         List<ProcessHandle> left = new ArrayList<>(processes);
-        boolean interrupted = false;
         while (true) {
             left.removeIf(ProcessTree::gone);
             if (left.isEmpty() || System.nanoTime() - deadline >= 0) {
                 break;
             }
-            try {
-                Thread.sleep(pause); // a non-child's exit cannot be awaited, only observed
-            } catch (InterruptedException e) {
-                interrupted = true; // bounded: finish, then restore the flag
-            }
+            // a non-child's exit cannot be awaited, only observed; bounded: an interrupt does not cut it short
+            Uninterruptibles.sleepUninterruptibly(TimeUnit.MILLISECONDS.toNanos(pause));
             pause = Math.min(pause * 2, 20);
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
         return left;
     }

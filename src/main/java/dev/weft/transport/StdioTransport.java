@@ -1,5 +1,6 @@
 package dev.weft.transport;
 
+import dev.weft.internal.Uninterruptibles;
 import dev.weft.jsonrpc.FrameTooLargeException;
 import dev.weft.jsonrpc.JsonRpcCodec;
 import dev.weft.jsonrpc.MalformedMessageException;
@@ -286,17 +287,7 @@ public final class StdioTransport implements Transport {
 
     /** Waits for the first closer; caller holds {@code stateLock}. Bounded by that closer. */
     private void awaitClosed() {
-        boolean interrupted = false;
-        while (state != State.CLOSED) {
-            try {
-                closed.await();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibles.awaitUninterruptibly(closed, () -> state == State.CLOSED);
     }
 
     /**
@@ -306,11 +297,10 @@ public final class StdioTransport implements Transport {
      */
     private void closeOutput() {
         boolean locked = false;
-        boolean interrupted = false;
         try {
             locked = sendLock.tryLock(SEND_DRAIN_NANOS, TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
-            interrupted = true;
+            Thread.currentThread().interrupt(); // give up waiting: the output is left open, as for a stuck send
         }
         if (locked) {
             sendLock.unlock(); // ended and idle: nobody will write again
@@ -321,9 +311,6 @@ public final class StdioTransport implements Transport {
             }
         } else {
             LOG.log(Level.DEBUG, () -> description + ": a send is stuck writing; output left open");
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

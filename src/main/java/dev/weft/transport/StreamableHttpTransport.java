@@ -1,6 +1,7 @@
 package dev.weft.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.internal.Uninterruptibles;
 import dev.weft.jsonrpc.MalformedMessageException;
 import dev.weft.jsonrpc.Message;
 import dev.weft.jsonrpc.MessageRefusedException;
@@ -366,17 +367,7 @@ public final class StreamableHttpTransport implements Transport {
 
     /** Waits for the first closer; caller holds {@code lock}. Bounded by that closer. */
     private void awaitClosed() {
-        boolean interrupted = false;
-        while (state != State.CLOSED) {
-            try {
-                closed.await();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Uninterruptibles.awaitUninterruptibly(closed, () -> state == State.CLOSED);
     }
 
     private void deleteSession(String session) {
@@ -410,29 +401,15 @@ public final class StreamableHttpTransport implements Transport {
             lock.unlock();
         }
         long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-        boolean interrupted = false;
         for (Thread thread : running) {
             if (thread == Thread.currentThread()) {
                 continue;
             }
-            while (true) {
-                try {
-                    long left = deadline - System.nanoTime();
-                    if (left > 0 && !thread.join(Duration.ofNanos(left))) {
-                        continue;
-                    }
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
+            Uninterruptibles.joinUninterruptibly(thread, deadline - System.nanoTime());
             if (thread.isAlive()) {
                 LOG.log(System.Logger.Level.WARNING, () -> describe() + ": " + thread.getName()
                         + " still running after close");
             }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 
