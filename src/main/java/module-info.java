@@ -8,4 +8,5 @@ module dev.weft {
     exports dev.weft.scope;
     exports dev.weft.jsonrpc;
     exports dev.weft.transport;
+    exports dev.weft.mcp;
 }

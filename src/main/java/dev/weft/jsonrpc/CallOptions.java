@@ -12,10 +12,16 @@ import java.util.function.Consumer;
  *                    this call (an MCP progress token), or {@code null}
  * @param onEvent     receives those notifications, in arrival order, <b>on the calling thread</b>, before the result;
  *                    or {@code null}. An exception it throws cancels the call and is rethrown by the call.
+ * @param id          the request id to use, or {@code null} to let the connection assign one. Ids the connection
+ *                    assigns are numbers counting up from 1; a caller that chooses its own must keep them unique among
+ *                    the connection's pending calls (text ids never collide with assigned ones). A protocol layer
+ *                    chooses ids when it must know them before the answer: as a progress token, or to name the call
+ *                    in a failure it raises itself.
  */
-public record CallOptions(Duration timeout, Duration idleTimeout, Object routeKey, Consumer<Notification> onEvent) {
-    /** The connection's default timeout, no idle timeout, no events. */
-    public static final CallOptions DEFAULT = new CallOptions(null, null, null, null);
+public record CallOptions(Duration timeout, Duration idleTimeout, Object routeKey, Consumer<Notification> onEvent,
+                          RequestId id) {
+    /** The connection's default timeout, no idle timeout, no events, an assigned id. */
+    public static final CallOptions DEFAULT = new CallOptions(null, null, null, null, null);
 
     public CallOptions {
         requirePositive(timeout, "timeout");
@@ -29,16 +35,21 @@ public record CallOptions(Duration timeout, Duration idleTimeout, Object routeKe
     }
 
     public CallOptions withTimeout(Duration timeout) {
-        return new CallOptions(timeout, idleTimeout, routeKey, onEvent);
+        return new CallOptions(timeout, idleTimeout, routeKey, onEvent, id);
     }
 
     public CallOptions withIdleTimeout(Duration idleTimeout) {
-        return new CallOptions(timeout, idleTimeout, routeKey, onEvent);
+        return new CallOptions(timeout, idleTimeout, routeKey, onEvent, id);
     }
 
     /** Routes the notifications filed under {@code routeKey} to {@code onEvent}, on the calling thread. */
     public CallOptions withEvents(Object routeKey, Consumer<Notification> onEvent) {
         return new CallOptions(timeout, idleTimeout, java.util.Objects.requireNonNull(routeKey, "routeKey"),
-                java.util.Objects.requireNonNull(onEvent, "onEvent"));
+                java.util.Objects.requireNonNull(onEvent, "onEvent"), id);
+    }
+
+    /** Uses {@code id} as the request id instead of one the connection assigns. */
+    public CallOptions withId(RequestId id) {
+        return new CallOptions(timeout, idleTimeout, routeKey, onEvent, java.util.Objects.requireNonNull(id, "id"));
     }
 }

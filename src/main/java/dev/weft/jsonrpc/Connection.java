@@ -116,6 +116,8 @@ public final class Connection implements AutoCloseable {
      * @throws CallCancelledException     the calling thread was interrupted (or was already); a cancel was sent if the
      *                                    request had gone out, and the interrupt flag is set
      * @throws ProtocolViolationException the answer was not a valid response
+     * @throws ExchangeFailedException    the transport failed this one exchange (an HTTP status); it goes on
+     * @throws IllegalArgumentException   the options name an id or route key that a pending call already uses
      */
     public JsonNode call(String method, JsonNode params, CallOptions options) {
         Objects.requireNonNull(method, "method");
@@ -123,7 +125,7 @@ public final class Connection implements AutoCloseable {
         if (Thread.currentThread().isInterrupted()) {
             throw new CallCancelledException(method, null, describe(), new InterruptedException());
         }
-        RequestId id = RequestId.of(nextId.getAndIncrement());
+        RequestId id = options.id() != null ? options.id() : RequestId.of(nextId.getAndIncrement());
         PendingCall call = new PendingCall(id, method, options.routeKey());
         Throwable ended = pending.register(call);
         if (ended != null) {

@@ -37,17 +37,20 @@ final class PendingCalls {
      *
      * @return {@code null} when the call is registered, or the terminal cause when the connection has ended (the call is
      *         then not registered)
-     * @throws IllegalArgumentException if another pending call uses the same route key
+     * @throws IllegalArgumentException if another pending call uses the same id or route key
      */
     Throwable register(PendingCall call) {
         Throwable ended = end;
         if (ended != null) {
             return ended;
         }
+        if (byId.putIfAbsent(call.id, call) != null) {
+            throw new IllegalArgumentException("request id " + call.id + " is in use by another pending call");
+        }
         if (call.routeKey != null && byRoute.putIfAbsent(call.routeKey, call) != null) {
+            byId.remove(call.id, call);
             throw new IllegalArgumentException("route key " + call.routeKey + " is in use by another pending call");
         }
-        byId.put(call.id, call);
         ended = end;
         if (ended != null) {
             abandon(call);

@@ -1,0 +1,13 @@
+package dev.weft.mcp;
+
+import java.util.List;
+
+/**
+ * Hints on content and resources for the client: who it is for, how important it is, when it last changed.
+ *
+ * @param audience     {@code "user"} and/or {@code "assistant"}, or {@code null}
+ * @param priority     0 (least) to 1 (most important), or {@code null}
+ * @param lastModified an ISO 8601 timestamp, or {@code null}
+ */
+public record Annotations(List<String> audience, Double priority, String lastModified) {
+}

@@ -1,0 +1,111 @@
+package dev.weft.mcp;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * A content block of a tool result, a prompt message or a sampling message. Immutable records; a type this revision
+ * does not know arrives as {@link Unknown} with its JSON intact, so that a newer peer never breaks a call.
+ */
+@JsonDeserialize(using = Content.Reader.class)
+public sealed interface Content {
+
+    /** The block's {@code type} on the wire. */
+    @JsonProperty(value = "type", access = JsonProperty.Access.READ_ONLY)
+    String type();
+
+    /** Plain text. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    record Text(String text, Annotations annotations, @JsonProperty("_meta") JsonNode meta) implements Content {
+        public Text(String text) {
+            this(text, null, null);
+        }
+
+        @Override
+        public String type() {
+            return "text";
+        }
+    }
+
+    /** An image, base64 in {@code data}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    record Image(String data, String mimeType, Annotations annotations, @JsonProperty("_meta") JsonNode meta)
+            implements Content {
+        @Override
+        public String type() {
+            return "image";
+        }
+    }
+
+    /** Audio, base64 in {@code data}. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    record Audio(String data, String mimeType, Annotations annotations, @JsonProperty("_meta") JsonNode meta)
+            implements Content {
+        @Override
+        public String type() {
+            return "audio";
+        }
+    }
+
+    /** A link to a resource the client may read (it need not be listed by {@code resources/list}). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    record ResourceLink(String uri, String name, String title, String description, String mimeType, Long size,
+                        Annotations annotations, List<Icon> icons, @JsonProperty("_meta") JsonNode meta)
+            implements Content {
+        @Override
+        public String type() {
+            return "resource_link";
+        }
+    }
+
+    /** A resource embedded whole. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    record EmbeddedResource(ResourceContents resource, Annotations annotations, @JsonProperty("_meta") JsonNode meta)
+            implements Content {
+        @Override
+        public String type() {
+            return "resource";
+        }
+    }
+
+    /** A block of a type this revision does not define (such as sampling's {@code tool_use}); {@code json} is all of it. */
+    record Unknown(String type, @com.fasterxml.jackson.annotation.JsonValue JsonNode json) implements Content {
+    }
+
+    /** Reads a block by its {@code type}. */
+    final class Reader extends JsonDeserializer<Content> {
+        /** For Jackson, which finds this reader through the annotation on the interface. */
+        public Reader() {
+        }
+
+        @Override
+        public Content deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            JsonNode node = parser.readValueAsTree();
+            String type = node.path("type").asText("");
+            Class<? extends Content> record = switch (type) {
+                case "text" -> Text.class;
+                case "image" -> Image.class;
+                case "audio" -> Audio.class;
+                case "resource_link" -> ResourceLink.class;
+                case "resource" -> EmbeddedResource.class;
+                default -> null;
+            };
+            if (record == null) {
+                return new Unknown(type, node);
+            }
+            return context.readTreeAsValue(node, record);
+        }
+    }
+}

@@ -1,0 +1,44 @@
+package dev.weft.mcp;
+
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The user's answer to an elicitation; immutable.
+ *
+ * @param action  what the user did
+ * @param content the values entered, for {@link Action#ACCEPT} in form mode; otherwise empty. Fields the user left out
+ *                are filled with the schema's defaults before the answer goes out (see
+ *                {@link McpClientOptions#applyElicitationDefaults()}).
+ */
+public record ElicitationResult(Action action, Map<String, Object> content) {
+    /** What the user did. */
+    public enum Action {
+        ACCEPT, DECLINE, CANCEL;
+
+        String wireName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public ElicitationResult {
+        Objects.requireNonNull(action, "action");
+        content = content == null ? Map.of() : java.util.Collections.unmodifiableMap(
+                new java.util.LinkedHashMap<>(content));
+    }
+
+    /** The user accepted with these values (form mode) or agreed to go to the URL (URL mode, empty values). */
+    public static ElicitationResult accept(Map<String, ?> content) {
+        return new ElicitationResult(Action.ACCEPT, Map.copyOf(content));
+    }
+
+    /** The user explicitly declined. */
+    public static ElicitationResult decline() {
+        return new ElicitationResult(Action.DECLINE, Map.of());
+    }
+
+    /** The user dismissed the request without choosing. */
+    public static ElicitationResult cancel() {
+        return new ElicitationResult(Action.CANCEL, Map.of());
+    }
+}

@@ -1,0 +1,32 @@
+package dev.weft.mcp;
+
+/** The handlers a host registers for the requests an MCP server sends to its client. */
+public final class Handlers {
+    private Handlers() {
+    }
+
+    /**
+     * Answers {@code sampling/createMessage}. Runs on a virtual thread of its own per request (never the connection's
+     * reader), so it may block; a cancel from the server interrupts it. Throw
+     * {@link dev.weft.jsonrpc.RpcErrorException} to answer with a specific error (for example the user refused).
+     */
+    @FunctionalInterface
+    public interface Sampling {
+        SamplingResult createMessage(SamplingRequest request) throws Exception;
+    }
+
+    /**
+     * Answers {@code elicitation/create}, in form or URL mode. Threads as for {@link Sampling}. A handler that does
+     * not support URL mode throws {@link dev.weft.jsonrpc.RpcErrorException} or declines.
+     */
+    @FunctionalInterface
+    public interface Elicitation {
+        ElicitationResult elicit(ElicitationRequest request) throws Exception;
+    }
+
+    /** Answers {@code roots/list}. Threads as for {@link Sampling}. */
+    @FunctionalInterface
+    public interface Roots {
+        java.util.List<Root> roots() throws Exception;
+    }
+}

@@ -1,0 +1,21 @@
+package dev.weft.mcp;
+
+import java.util.Objects;
+
+/**
+ * The name and version of an MCP implementation ({@code clientInfo}, {@code serverInfo}).
+ *
+ * @param name    a programmatic name
+ * @param version its version
+ * @param title   a display name, or {@code null}
+ */
+public record Implementation(String name, String version, String title) {
+    public Implementation {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(version, "version");
+    }
+
+    public static Implementation of(String name, String version) {
+        return new Implementation(name, version, null);
+    }
+}

@@ -1,0 +1,45 @@
+package dev.weft.mcp;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * The mapper between MCP's JSON and this package's records: unknown fields are ignored (peers add fields in every
+ * revision), absent fields stay out of what we write. Thread-safe; shared.
+ */
+final class McpJson {
+    static final ObjectMapper MAPPER = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .defaultPropertyInclusion(JsonInclude.Value.construct(JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
+            .build();
+
+    private McpJson() {
+    }
+
+    static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+
+    /** Maps a value to a tree; {@code null} stays {@code null}. */
+    static JsonNode tree(Object value) {
+        return value == null ? null : MAPPER.valueToTree(value);
+    }
+
+    /**
+     * Maps a tree to a record.
+     *
+     * @throws IllegalArgumentException when it does not fit; callers turn this into the failure their context owes
+     */
+    static <T> T read(JsonNode tree, Class<T> type) {
+        try {
+            return MAPPER.treeToValue(tree == null ? object() : tree, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not a " + type.getSimpleName() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+}

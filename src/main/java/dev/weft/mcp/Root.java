@@ -1,0 +1,21 @@
+package dev.weft.mcp;
+
+import java.util.Objects;
+
+/**
+ * A root the client exposes to the server ({@code roots/list}): a {@code file://} URI the server may work within.
+ *
+ * @param uri  the URI
+ * @param name a display name, or {@code null}
+ */
+public record Root(String uri, String name) {
+    public Root {
+        Objects.requireNonNull(uri, "uri");
+    }
+
+    /** A root for a directory. */
+    public static Root of(java.nio.file.Path directory) {
+        return new Root(directory.toAbsolutePath().toUri().toString(), directory.getFileName() == null ? null
+                : directory.getFileName().toString());
+    }
+}

@@ -1,0 +1,24 @@
+package dev.weft.mcp;
+
+import java.util.Objects;
+
+/**
+ * The client's answer to {@code sampling/createMessage}; immutable.
+ *
+ * @param role       normally {@code assistant}
+ * @param content    the sampled content
+ * @param model      the model that produced it
+ * @param stopReason {@code endTurn}, {@code stopSequence}, {@code maxTokens}, {@code toolUse} or other; or {@code null}
+ */
+public record SamplingResult(String role, Content content, String model, String stopReason) {
+    public SamplingResult {
+        Objects.requireNonNull(role, "role");
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(model, "model");
+    }
+
+    /** An assistant's text answer that ended its turn. */
+    public static SamplingResult text(String model, String text) {
+        return new SamplingResult("assistant", new Content.Text(text), model, "endTurn");
+    }
+}
