@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -473,7 +474,7 @@ final class McpBench {
                 Machine.load1());
     }
 
-    /** Runs one child JVM to its end; its result lines (without the tag). Its other output goes to a log. */
+    /** Runs one child JVM to its end; its result lines (without the tag). Its output goes to a log as well. */
     private Output launch(Side side, String mode, int... numbers) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(java());
@@ -488,28 +489,26 @@ final class McpBench {
         Process child = builder.start();
         long launchedMicros = launched.getEpochSecond() * 1_000_000 + launched.getNano() / 1_000;
         List<String> lines = new ArrayList<>();
-        List<String> other = new ArrayList<>();
+        List<String> all = new ArrayList<>();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
             String line;
             while ((line = out.readLine()) != null) {
                 if (line.startsWith(TAG)) {
                     lines.add(line.substring(TAG.length()));
-                } else {
-                    other.add(line);
                 }
+                all.add(line.length() > 2_000 ? line.substring(0, 2_000) + " ..." : line);
             }
         }
         if (!child.waitFor(CHILD_LIMIT_MINUTES, TimeUnit.MINUTES)) {
             child.destroyForcibly();
             throw new IllegalStateException(side.name() + " " + mode + " did not end; see " + log);
         }
-        if (!other.isEmpty()) {
-            try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.APPEND))) {
-                w.println("--- standard output ---");
-                other.forEach(w::println);
-            }
+        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND))) {
+            w.println("--- " + String.join(" ", command));
+            w.println("--- standard output ---");
+            all.forEach(w::println);
         }
         if (child.exitValue() != 0) {
             throw new IllegalStateException(side.name() + " " + mode + " exited with " + child.exitValue() + ":\n"

@@ -59,15 +59,20 @@ public final class Child {
         }
         List<String> peer = List.of(Arrays.copyOfRange(args, dash + 1, args.length));
         int[] n = Arrays.stream(Arrays.copyOfRange(args, 1, dash)).mapToInt(Integer::parseInt).toArray();
-        switch (args[0]) {
-            case "sessions" -> sessions(side, peer, n[0], entered, enteredWall);
-            case "seq" -> sequential(side, peer, n[0], n[1]);
-            case "tput" -> throughput(side, peer, n[0], n[1], n[2], n[3]);
-            case "kill" -> kill(side, peer, n[0], n[1], n[2]);
-            default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+        try {
+            switch (args[0]) {
+                case "sessions" -> sessions(side, peer, n[0], entered, enteredWall);
+                case "seq" -> sequential(side, peer, n[0], n[1]);
+                case "tput" -> throughput(side, peer, n[0], n[1], n[2], n[3]);
+                case "kill" -> kill(side, peer, n[0], n[1], n[2]);
+                default -> throw new IllegalArgumentException("unknown mode " + args[0]);
+            }
+        } catch (Throwable e) {
+            e.printStackTrace();
+            System.exit(1);
         }
         System.out.flush();
-        // The SDK leaves non-daemon threads behind (its schedulers); the measurements are done.
+        // The SDK leaves non-daemon threads behind (its schedulers), which would keep the JVM alive.
         System.exit(0);
     }
 
@@ -269,11 +274,16 @@ public final class Child {
         return System.nanoTime() - start;
     }
 
-    /** An exception's kind: its class and message (digits folded to {@code #}), and its cause's class. */
+    /**
+     * An exception's kind: its class, the start of its message (up to a {@code [} or 60 characters, digits folded to
+     * {@code #}, so that ids and command lines do not split kinds), and its cause's class.
+     */
     static String kind(Throwable e) {
         String message = String.valueOf(e.getMessage()).replaceAll("[0-9]+", "#").replaceAll("\\s+", " ");
-        if (message.length() > 100) {
-            message = message.substring(0, 100) + "...";
+        int bracket = message.indexOf('[');
+        int cut = Math.min(bracket < 0 ? message.length() : bracket, 60);
+        if (cut < message.length()) {
+            message = message.substring(0, cut) + "...";
         }
         String kind = e.getClass().getName() + ": " + message;
         if (e.getCause() != null && e.getCause() != e) {

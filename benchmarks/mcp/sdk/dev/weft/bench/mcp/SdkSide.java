@@ -35,15 +35,28 @@ public final class SdkSide implements Side {
         return new Session(client);
     }
 
-    private record Session(McpSyncClient client) implements Client {
-        /** Looked up when asked, outside the timed parts (reading /proc takes a while). */
+    private static final class Session implements Client {
+        private final McpSyncClient client;
+        private long pid = -1;
+
+        Session(McpSyncClient client) {
+            this.client = client;
+        }
+
+        /**
+         * Looked up on first use, outside the timed parts (reading /proc takes a while), and kept; asked by the
+         * harness's main thread only.
+         */
         @Override
         public long pid() {
-            List<ProcessHandle> children = ProcessHandle.current().children().toList();
-            if (children.size() != 1) {
-                throw new IllegalStateException("expected one peer process, found " + children);
+            if (pid < 0) {
+                List<ProcessHandle> children = ProcessHandle.current().children().toList();
+                if (children.size() != 1) {
+                    throw new IllegalStateException("expected one peer process, found " + children);
+                }
+                pid = children.get(0).pid();
             }
-            return children.get(0).pid();
+            return pid;
         }
 
         @Override
