@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  * directory for the peer's class-data archive and the children's logs).
  */
 final class McpBench {
-    /** Flags of every client JVM, all three sides alike. */
+    /** Flags of every client JVM, all three sides alike (besides where to put thread dumps of a stalled round). */
     static final List<String> CLIENT_FLAGS = List.of("-Xms1g", "-Xmx1g");
     private static final String TAG = "@bench ";
     private static final long KILL_TARGET_NANOS = 10_000_000;
@@ -207,10 +207,20 @@ final class McpBench {
     private final Map<String, Samples> sequentialLatency = new HashMap<>();
 
     private String sequential() throws IOException, InterruptedException {
-        sides.forEach(s -> sequentialLatency.put(s.name(), new Samples()));
+        // The floor's demultiplexing form too, for reference: it pays one thread hand-off per answer, as a client
+        // with a reader thread does.
+        Side demux = new Side("floor, demux reader", sides.get(0).classPath(), sides.get(0).mainClass());
+        List<Side> all = new ArrayList<>(sides);
+        all.add(1, demux);
+        all.forEach(s -> sequentialLatency.put(s.name(), new Samples()));
         for (int r = 0; r < size.seqJvms(); r++) {
-            for (Side side : turn(r)) {
-                Output out = launch(side, "seq", size.seqWarm(), size.seqCalls());
+            List<Side> order = new ArrayList<>(all);
+            if (r % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            for (Side side : order) {
+                Output out = launch(side, side == demux ? "seq-demux" : "seq", size.seqWarm(), size.seqCalls(),
+                        side == demux ? 2 : 1);
                 sequentialLatency.get(side.name()).addAll(out.samples("seq_ns"));
             }
         }
@@ -218,13 +228,15 @@ final class McpBench {
         Samples floor = sequentialLatency.get("floor");
         StringBuilder t = new StringBuilder();
         t.append("### 2. Sequential `tools/call echo` (µs; {load})\n\n");
-        t.append("One session, one thread, calls back to back: ").append(String.format(Locale.ROOT, "%,d",
-                size.seqWarm())).append(" warm-up calls, then ").append(String.format(Locale.ROOT, "%,d",
-                size.seqCalls())).append(" timed, in each of ").append(size.seqJvms())
-                .append(" JVMs per client, pooled. The floor is its direct loop (the caller reads its own pipe).\n\n");
+        t.append("One session, one platform thread (the child's main), calls back to back: ")
+                .append(String.format(Locale.ROOT, "%,d", size.seqWarm())).append(" warm-up calls, then ")
+                .append(String.format(Locale.ROOT, "%,d", size.seqCalls())).append(" timed, in each of ")
+                .append(size.seqJvms()).append(" JVMs per client, pooled. The floor is its direct loop (the caller "
+                        + "reads its own pipe); *floor, demux reader* is the floor's many-caller form (a reader thread "
+                        + "completes the caller's future), shown for reference; ratios are to the direct loop.\n\n");
         t.append("| client | calls | p50 | p90 | p99 | p50 ÷ floor | p99 ÷ floor |\n");
         t.append("|---|--:|--:|--:|--:|--:|--:|\n");
-        for (Side side : sides) {
+        for (Side side : all) {
             Samples s = sequentialLatency.get(side.name());
             t.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %.2f | %.2f |%n", side.name(), s.size(),
                     micros(s.median()), micros(s.percentile(90)), micros(s.percentile(99)),
@@ -243,6 +255,7 @@ final class McpBench {
     private static final class Rounds {
         final List<Double> callsPerSecond = new ArrayList<>();
         final Map<String, Long> errors = new TreeMap<>();
+        final Map<Integer, Long> failedPerRound = new HashMap<>();
         long failed;
         long unfinished;
         int rounds;
@@ -252,8 +265,10 @@ final class McpBench {
             return sorted.get(sorted.size() / 2);
         }
 
-        double errorsPerRound() {
-            return (double) failed / rounds;
+        /** Failed calls in all measured rounds, and the most in one round. */
+        String errors() {
+            long most = failedPerRound.values().stream().mapToLong(Long::longValue).max().orElse(0);
+            return failed == 0 ? "0" : String.format(Locale.ROOT, "%,d (%,d)", failed, most);
         }
     }
 
@@ -284,6 +299,7 @@ final class McpBench {
                     Rounds rounds = throughputRounds.get(new Key(side.name(), e.get("threads"), callers));
                     long count = Long.parseLong(e.get("count"));
                     rounds.failed += count;
+                    rounds.failedPerRound.merge(Integer.parseInt(e.get("round")), count, Long::sum);
                     rounds.errors.merge(e.get("kind"), count, Long::sum);
                 }
             }
@@ -298,10 +314,12 @@ final class McpBench {
                 .append(size.tputWarm()).append(" warm-up and ").append(size.tputRounds())
                 .append(" measured rounds per thread kind, platform and virtual rounds alternating in one JVM per "
                         + "client and caller count. calls/s: answered calls ÷ the round's wall time, median round. "
-                        + "A failed call is counted, and its caller goes on. The floor is its direct loop for 1 "
-                        + "caller, its demultiplexing reader for more.\n\n");
+                        + "A failed call is counted, and its caller goes on; a round still running 90 s after its "
+                        + "start is cut short (threads dumped, then interrupted), and the calls it did not make are "
+                        + "*unfinished*. The floor is its direct loop for 1 caller, its demultiplexing reader for "
+                        + "more.\n\n");
         t.append("| callers | threads | floor calls/s | Weft calls/s | SDK calls/s | Weft ÷ floor | SDK ÷ floor "
-                + "| errors a round: floor / Weft / SDK | unfinished calls: floor / Weft / SDK |\n");
+                + "| failed calls (most in a round): floor / Weft / SDK | unfinished calls: floor / Weft / SDK |\n");
         t.append("|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
         StringBuilder kinds = new StringBuilder();
         for (int callers : CALLERS) {
@@ -314,7 +332,7 @@ final class McpBench {
                         f.medianCallsPerSecond(), w.medianCallsPerSecond(), s.medianCallsPerSecond(),
                         w.medianCallsPerSecond() / f.medianCallsPerSecond(),
                         s.medianCallsPerSecond() / f.medianCallsPerSecond(),
-                        count(f.errorsPerRound()), count(w.errorsPerRound()), count(s.errorsPerRound()),
+                        f.errors(), w.errors(), s.errors(),
                         f.unfinished, w.unfinished, s.unfinished));
                 for (Side side : sides) {
                     Rounds r = throughputRounds.get(new Key(side.name(), threads, callers));
@@ -398,7 +416,7 @@ final class McpBench {
     private void printTargets() {
         System.out.println("### Targets");
         System.out.println();
-        System.out.println("| target | floor | Weft | Weft met | SDK | SDK would meet |");
+        System.out.println("| target | floor | Weft | Weft met | SDK | SDK meets |");
         System.out.println("|---|--:|--:|:-:|--:|:-:|");
         // crash to error
         for (int pending : IN_FLIGHT) {
@@ -479,6 +497,7 @@ final class McpBench {
         List<String> command = new ArrayList<>();
         command.add(java());
         command.addAll(CLIENT_FLAGS);
+        command.add("-Dweft.bench.mcp.dumps=" + dir.resolve("logs"));
         command.addAll(List.of("-cp", side.classPath(), side.mainClass(), mode.replaceFirst("-.*", "")));
         Arrays.stream(numbers).forEach(n -> command.add(Integer.toString(n)));
         command.add("--");
@@ -558,11 +577,6 @@ final class McpBench {
             throw new IllegalStateException("system property " + name + " is not set; run benchmarks/run");
         }
         return value;
-    }
-
-    private static String count(double perRound) {
-        return perRound == Math.rint(perRound) ? String.format(Locale.ROOT, "%,.0f", perRound)
-                : String.format(Locale.ROOT, "%,.1f", perRound);
     }
 
     private static String millis(long nanos) {

@@ -1,5 +1,9 @@
 package dev.weft.bench.mcp;
 
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -22,12 +26,15 @@ import java.util.concurrent.TimeoutException;
  *       initialized session (the peer's spawn included); then {@code further} more, each timed from the call that
  *       spawns its peer to the session. Each session makes one checked {@code echo} call after its time is taken, and
  *       is closed, and its peer waited for, before the next one starts.</li>
- *   <li>{@code seq <warm> <calls>}: one session, {@code warm} echo calls, then {@code calls} timed ones, back to back
- *       on one thread.</li>
+ *   <li>{@code seq <warm> <calls> <callers>}: one session opened for {@code callers} (the floor's direct loop for 1,
+ *       its demultiplexing reader for more), {@code warm} echo calls, then {@code calls} timed ones, back to back on
+ *       one thread.</li>
  *   <li>{@code tput <callers> <callsPerCaller> <warmRounds> <rounds>}: one session; rounds with platform and with
  *       virtual caller threads alternate (platform first in even rounds). In a round, {@code callers} threads start
  *       together and each makes {@code callsPerCaller} echo calls back to back, counting failures by kind and going
- *       on after one.</li>
+ *       on after one. A round that has not ended 90 s after its start is cut short: its threads are dumped (to the
+ *       directory named by the system property {@code weft.bench.mcp.dumps}, when set) and interrupted, and its calls
+ *       not made are counted as unfinished.</li>
  *   <li>{@code kill <pending> <reps> <capSeconds>}: per repetition a fresh session; {@code pending} virtual threads
  *       each call {@code hold} for longer than the cap; once each is parked and a {@code ping} sent after their calls
  *       has been answered (so the peer has read every hold), the peer is killed with {@code SIGKILL} by pid, and each
@@ -62,7 +69,7 @@ public final class Child {
         try {
             switch (args[0]) {
                 case "sessions" -> sessions(side, peer, n[0], entered, enteredWall);
-                case "seq" -> sequential(side, peer, n[0], n[1]);
+                case "seq" -> sequential(side, peer, n[0], n[1], n[2]);
                 case "tput" -> throughput(side, peer, n[0], n[1], n[2], n[3]);
                 case "kill" -> kill(side, peer, n[0], n[1], n[2]);
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -98,8 +105,9 @@ public final class Child {
         samples("close_ns", closes);
     }
 
-    private static void sequential(Side side, List<String> peer, int warm, int calls) throws Exception {
-        Side.Client client = side.open(peer, 1);
+    private static void sequential(Side side, List<String> peer, int warm, int calls, int callers)
+            throws Exception {
+        Side.Client client = side.open(peer, callers);
         try {
             for (int i = 0; i < warm; i++) {
                 check(client.echo(MESSAGE));
@@ -185,6 +193,9 @@ public final class Child {
             t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         }
         long wall = System.nanoTime() - start;
+        if (threads.stream().anyMatch(Thread::isAlive)) {
+            dumpThreads("round cut short after " + TimeUnit.NANOSECONDS.toSeconds(wall) + " s");
+        }
         for (Thread t : threads) {
             t.interrupt(); // only those still calling after the cap
         }
@@ -241,6 +252,24 @@ public final class Child {
                 t.join();
             }
             closeAndAwait(client);
+        }
+    }
+
+    /** Dumps every thread, virtual ones included, to a new file in {@code weft.bench.mcp.dumps}, and says where. */
+    private static void dumpThreads(String why) {
+        String dir = System.getProperty("weft.bench.mcp.dumps");
+        if (dir == null) {
+            emit("note", why + "; no thread dump (weft.bench.mcp.dumps is not set)");
+            return;
+        }
+        Path file = Path.of(dir).toAbsolutePath()
+                .resolve("threads-" + ProcessHandle.current().pid() + "-" + System.nanoTime() + ".txt");
+        try {
+            ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                    .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.TEXT_PLAIN);
+            emit("note", why + "; threads dumped to " + file);
+        } catch (IOException | RuntimeException e) {
+            emit("note", why + "; thread dump failed: " + e);
         }
     }
 
