@@ -65,10 +65,10 @@ final class McpBench {
         }
 
         long[] samples(String name) {
-            String prefix = "samples " + name + " ";
+            String prefix = "samples " + name;
             for (String line : lines) {
-                if (line.startsWith(prefix)) {
-                    return Arrays.stream(line.substring(prefix.length()).trim().split(" "))
+                if (line.equals(prefix) || line.startsWith(prefix + " ")) {
+                    return Arrays.stream(line.substring(prefix.length()).trim().split(" ")).filter(v -> !v.isEmpty())
                             .mapToLong(Long::parseLong).toArray();
                 }
             }

@@ -21,7 +21,8 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The floor: no client library, a plain loop writing JSON-RPC lines to the peer's standard input and reading its
  * standard output, in the manner of the stdio baseline of the other benchmarks ({@code PipeLoop}). The peer is started
- * with {@link ProcessBuilder} (standard error discarded). A request is built as a Jackson {@link ObjectNode}, written
+ * with {@link ProcessBuilder} (standard error discarded) before anything else is done, so that it boots while the
+ * floor loads Jackson. A request is built as a Jackson {@link ObjectNode}, written
  * with {@link ObjectMapper#writeValueAsBytes} and {@code '\n'}, and flushed; an answer is read with
  * {@link BufferedReader#readLine()} and parsed with {@link ObjectMapper#readTree(String)}. The handshake is the
  * {@code initialize} request (protocol version 2025-11-25, checked in the answer) and the
@@ -46,8 +47,8 @@ public final class FloorSide implements Side {
     }
 
     private static final class Loop implements Client {
-        private final ObjectMapper mapper = new ObjectMapper();
-        private final Process process;
+        private final Process process; // started first, so that the peer boots while Jackson loads
+        private final ObjectMapper mapper;
         private final OutputStream out;
         private final BufferedReader in;
         private final AtomicLong ids = new AtomicLong();
@@ -58,6 +59,7 @@ public final class FloorSide implements Side {
 
         Loop(List<String> peer, boolean demux) throws IOException {
             process = new ProcessBuilder(peer).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            mapper = new ObjectMapper();
             out = process.getOutputStream();
             in = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
             ObjectNode params = mapper.createObjectNode().put("protocolVersion", "2025-11-25");
