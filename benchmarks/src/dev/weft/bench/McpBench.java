@@ -273,6 +273,8 @@ final class McpBench {
     }
 
     private final Map<Key, Rounds> throughputRounds = new HashMap<>();
+    /** The warm-up rounds, left out of the figures; what failed in them is reported all the same. */
+    private final Map<Key, Rounds> warmRounds = new HashMap<>();
     private static final int[] CALLERS = {1, 16, 256};
     private static final String[] THREADS = {"platform", "virtual"};
 
@@ -283,20 +285,15 @@ final class McpBench {
                 Output out = launch(side, "tput-" + callers, callers, size.tputCallsPerRound() / callers,
                         size.tputWarm(), size.tputRounds());
                 for (Map<String, String> r : out.records("round")) {
-                    if (!Boolean.parseBoolean(r.get("measured"))) {
-                        continue;
-                    }
-                    Rounds rounds = throughputRounds.computeIfAbsent(
-                            new Key(side.name(), r.get("threads"), callers), k -> new Rounds());
+                    Rounds rounds = (Boolean.parseBoolean(r.get("measured")) ? throughputRounds : warmRounds)
+                            .computeIfAbsent(new Key(side.name(), r.get("threads"), callers), k -> new Rounds());
                     rounds.callsPerSecond.add(Long.parseLong(r.get("ok")) * 1e9 / Long.parseLong(r.get("wall_ns")));
                     rounds.unfinished += Long.parseLong(r.get("unfinished"));
                     rounds.rounds++;
                 }
                 for (Map<String, String> e : out.records("error")) {
-                    if (!Boolean.parseBoolean(e.get("measured"))) {
-                        continue;
-                    }
-                    Rounds rounds = throughputRounds.get(new Key(side.name(), e.get("threads"), callers));
+                    Rounds rounds = (Boolean.parseBoolean(e.get("measured")) ? throughputRounds : warmRounds)
+                            .get(new Key(side.name(), e.get("threads"), callers));
                     long count = Long.parseLong(e.get("count"));
                     rounds.failed += count;
                     rounds.failedPerRound.merge(Integer.parseInt(e.get("round")), count, Long::sum);
@@ -345,6 +342,24 @@ final class McpBench {
         t.append('\n');
         if (!kinds.isEmpty()) {
             t.append("Errors by kind (measured rounds):\n\n").append(kinds).append('\n');
+        }
+        StringBuilder warm = new StringBuilder();
+        for (int callers : CALLERS) {
+            for (String threads : THREADS) {
+                for (Side side : sides) {
+                    Rounds r = warmRounds.get(new Key(side.name(), threads, callers));
+                    if (r != null && r.failed + r.unfinished > 0) {
+                        warm.append(String.format(Locale.ROOT, "- %s, %d %s callers: %,d failed, %,d unfinished in "
+                                        + "%d warm-up rounds: %s%n", side.name(), callers, threads, r.failed,
+                                r.unfinished, r.rounds, r.errors.entrySet().stream()
+                                        .map(e -> "`" + e.getKey() + "` × " + e.getValue())
+                                        .collect(Collectors.joining("; "))));
+                    }
+                }
+            }
+        }
+        if (!warm.isEmpty()) {
+            t.append("Failures in warm-up rounds (not in the table):\n\n").append(warm).append('\n');
         }
         return t.toString();
     }
