@@ -13,15 +13,11 @@ final class Peers {
     private Peers() {
     }
 
-    /**
-     * A {@link StdioPeer} in a fresh JVM (the one running the tests), tuned to start fast. SLF4J's own warnings are
-     * silenced: the runtime class path routes {@code System.Logger} to SLF4J without a provider, and its "no providers"
-     * warning, printed at the peer's first log call, would otherwise end the standard error tail that tests read.
-     */
+    /** A {@link StdioPeer} in a fresh JVM (the one running the tests), tuned to start fast. */
     static ProcessSpec javaPeer(String... args) {
         List<String> argv = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElseThrow(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto", "-Dslf4j.internal.verbosity=ERROR",
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"),
                 StdioPeer.class.getName()));
         argv.addAll(List.of(args));
