@@ -159,7 +159,7 @@ class McpSessionPropertyTest {
         return switch (op) {
             case ECHO -> session.callTool("echo", Map.of("message", "m" + k));
             case SLOW -> {
-                CallToolResult r = session.callTool("slow", Map.of("ms", 3, "steps", 3),
+                CallToolResult r = session.callTool("steps", Map.of("steps", 3),
                         RequestOptions.DEFAULT.withProgress(p -> seen.add(p.progress())));
                 seen.add(-1.0); // marks the result: progress must all come before it
                 yield r;

@@ -26,9 +26,9 @@ import java.util.concurrent.LinkedTransferQueue;
 /**
  * An MCP server for tests, built on our own {@link Connection}, that misbehaves on demand: what the real peers cannot
  * do when asked. It runs in-process over a memory transport ({@link #serve(Transport, Options)}) or as a process over
- * stdio ({@link #main}: {@code FaultyMcpServer [--version V] [--init-delay-ms N] [--pages N]}).
+ * stdio ({@link #main}: {@code FaultyMcpServer [--version V] [--hang-initialize] [--pages N]}).
  *
- * <p>Tools: {@code echo {message}}; {@code slow {ms, steps}} (progress {@code i/steps} on the request's token, then
+ * <p>Tools: {@code echo {message}}; {@code steps {steps}} (progress {@code i/steps} on the request's token, then
  * the answer); {@code fail} (an {@code isError} result); {@code error} (JSON-RPC error -32000); {@code hang} (never
  * answers, after a first progress notification when the call asks for progress; records the cancel it gets); {@code sample} (asks the client for sampling and returns its text);
  * {@code elicit} (asks the client for a form with defaults and returns its answer); {@code roots} (asks for roots);
@@ -39,21 +39,22 @@ import java.util.concurrent.LinkedTransferQueue;
  */
 public final class FaultyMcpServer {
     /** How to behave; immutable. */
-    public record Options(String protocolVersion, long initDelayMillis, int pages, boolean stdio) {
+    public record Options(String protocolVersion, boolean hangInitialize, int pages, boolean stdio) {
         public static Options defaults() {
-            return new Options(null, 0, 1, false);
+            return new Options(null, false, 1, false);
         }
 
         public Options withProtocolVersion(String version) {
-            return new Options(version, initDelayMillis, pages, stdio);
+            return new Options(version, hangInitialize, pages, stdio);
         }
 
-        public Options withInitDelay(long millis) {
-            return new Options(protocolVersion, millis, pages, stdio);
+        /** Never answers {@code initialize}: a server that starts too slowly for any timeout. */
+        public Options withHangingInitialize() {
+            return new Options(protocolVersion, true, pages, stdio);
         }
 
         public Options withPages(int pages) {
-            return new Options(protocolVersion, initDelayMillis, pages, stdio);
+            return new Options(protocolVersion, hangInitialize, pages, stdio);
         }
     }
 
@@ -122,8 +123,8 @@ public final class FaultyMcpServer {
 
     private JsonNode initialize(IncomingRequest request) throws InterruptedException {
         methods.add(request.method());
-        if (options.initDelayMillis() > 0) {
-            Thread.sleep(options.initDelayMillis()); // the server under test is slow on purpose
+        if (options.hangInitialize()) {
+            new CountDownLatch(1).await(); // until the connection ends and interrupts this handler
         }
         String asked = request.params().path("protocolVersion").asText();
         ObjectNode result = object();
@@ -137,7 +138,7 @@ public final class FaultyMcpServer {
 
     private JsonNode toolsList(IncomingRequest request) {
         methods.add(request.method());
-        List<String> names = List.of("echo", "slow", "fail", "error", "hang", "sample", "elicit", "roots", "log",
+        List<String> names = List.of("echo", "steps", "fail", "error", "hang", "sample", "elicit", "roots", "log",
                 "crash", "close-stdout", "grandchild", "garbage", "huge");
         int pages = options.pages();
         int page = request.params() == null || !request.params().has("cursor") ? 0
@@ -168,11 +169,9 @@ public final class FaultyMcpServer {
         started.computeIfAbsent(name, k -> new CountDownLatch(1)).countDown();
         return switch (name) {
             case "echo" -> text(args.path("message").asText());
-            case "slow" -> {
+            case "steps" -> {
                 int steps = args.path("steps").asInt(3);
-                long ms = args.path("ms").asLong(10);
                 for (int i = 1; i <= steps; i++) {
-                    Thread.sleep(ms / steps); // the tool's own work, paced on purpose
                     if (token != null) {
                         ObjectNode progress = object().put("progress", i).put("total", steps)
                                 .put("message", "step " + i);
@@ -283,11 +282,11 @@ public final class FaultyMcpServer {
 
     /** Serves MCP over this process's standard streams until standard input ends. */
     public static void main(String[] args) throws IOException, InterruptedException {
-        Options options = new Options(null, 0, 1, true);
+        Options options = new Options(null, false, 1, true);
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--version" -> options = options.withProtocolVersion(args[++i]);
-                case "--init-delay-ms" -> options = options.withInitDelay(Long.parseLong(args[++i]));
+                case "--hang-initialize" -> options = options.withHangingInitialize();
                 case "--pages" -> options = options.withPages(Integer.parseInt(args[++i]));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
