@@ -4,15 +4,18 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.util.JsonRecyclerPools;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Encodes and decodes single JSON-RPC 2.0 messages, one JSON object per frame.
@@ -28,20 +31,40 @@ public final class JsonRpcCodec {
     private static final JsonRpcCodec DEFAULT = new JsonRpcCodec(DEFAULT_MAX_FRAME_BYTES);
 
     private final int maxFrameBytes;
-    private final ObjectMapper mapper;
+    private final AtomicReference<Jackson> jackson = new AtomicReference<>(); // built on first use
+
+    /** The mapper and its tree reader (which resolves the tree deserializer once, not per frame). */
+    private record Jackson(ObjectMapper mapper, ObjectReader treeReader) {
+    }
 
     private JsonRpcCodec(int maxFrameBytes) {
         this.maxFrameBytes = maxFrameBytes;
+    }
+
+    /**
+     * Jackson, set up on first use rather than when the codec is made: so that a host that spawns a server first
+     * starts it while Jackson's classes load. Two threads that race here both build; one result is kept.
+     */
+    private Jackson jackson() {
+        Jackson built = jackson.get();
+        if (built != null) {
+            return built;
+        }
         JsonFactory factory = JsonFactory.builder()
                 .streamReadConstraints(StreamReadConstraints.builder()
                         .maxStringLength(maxFrameBytes)
                         .maxDocumentLength(maxFrameBytes)
                         .maxNestingDepth(512)
                         .build())
+                // Callers are mostly virtual threads, short-lived and many: a per-thread recycler would allocate
+                // fresh buffers for nearly every message. A shared pool recycles them across threads.
+                .recyclerPool(JsonRecyclerPools.newConcurrentDequePool())
                 .build();
-        this.mapper = JsonMapper.builder(factory)
+        ObjectMapper mapper = JsonMapper.builder(factory)
                 .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                 .build();
+        jackson.compareAndSet(null, new Jackson(mapper, mapper.readerFor(JsonNode.class)));
+        return jackson.get();
     }
 
     /** The codec with the {@linkplain #DEFAULT_MAX_FRAME_BYTES default limit}. */
@@ -68,7 +91,7 @@ public final class JsonRpcCodec {
 
     /** The mapper this codec parses with, for the protocol layers to convert params and results. */
     public ObjectMapper mapper() {
-        return mapper;
+        return jackson().mapper();
     }
 
     /**
@@ -85,7 +108,7 @@ public final class JsonRpcCodec {
         }
         JsonNode tree;
         try {
-            tree = mapper.readTree(frame, offset, length);
+            tree = jackson().treeReader().readTree(frame, offset, length);
         } catch (IOException e) {
             throw new MalformedMessageException(RpcError.parseError("Parse error: " + firstLine(e)), null,
                     MalformedMessageException.Kind.UNKNOWN);
@@ -222,7 +245,7 @@ public final class JsonRpcCodec {
      * {@code out}. Contains no raw newline, so a newline may delimit frames.
      */
     public void encode(Message message, OutputStream out) throws IOException {
-        try (JsonGenerator g = mapper.getFactory().createGenerator(out)) {
+        try (JsonGenerator g = jackson().mapper().getFactory().createGenerator(out)) {
             g.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
             g.writeStartObject();
             g.writeStringField("jsonrpc", "2.0");
@@ -232,20 +255,20 @@ public final class JsonRpcCodec {
                     g.writeStringField("method", r.method());
                     if (r.params() != null) {
                         g.writeFieldName("params");
-                        mapper.writeTree(g, r.params());
+                        writeNode(g, r.params());
                     }
                 }
                 case Notification n -> {
                     g.writeStringField("method", n.method());
                     if (n.params() != null) {
                         g.writeFieldName("params");
-                        mapper.writeTree(g, n.params());
+                        writeNode(g, n.params());
                     }
                 }
                 case Response.Success s -> {
                     writeId(g, s.id());
                     g.writeFieldName("result");
-                    mapper.writeTree(g, s.result());
+                    writeNode(g, s.result());
                 }
                 case Response.Failure f -> {
                     writeId(g, f.id());
@@ -254,12 +277,50 @@ public final class JsonRpcCodec {
                     g.writeStringField("message", f.error().message());
                     if (f.error().data() != null) {
                         g.writeFieldName("data");
-                        mapper.writeTree(g, f.error().data());
+                        writeNode(g, f.error().data());
                     }
                     g.writeEndObject();
                 }
             }
             g.writeEndObject();
+        }
+    }
+
+    /**
+     * Writes a tree by walking it: what {@code ObjectMapper.writeTree} writes, without setting up a serializer provider
+     * per message, which costs more than writing a small message. A node only the mapper can write (a POJO) goes to it.
+     */
+    private void writeNode(JsonGenerator g, JsonNode node) throws IOException {
+        switch (node.getNodeType()) {
+            case OBJECT -> {
+                g.writeStartObject();
+                for (java.util.Map.Entry<String, JsonNode> member : node.properties()) {
+                    g.writeFieldName(member.getKey());
+                    writeNode(g, member.getValue());
+                }
+                g.writeEndObject();
+            }
+            case ARRAY -> {
+                g.writeStartArray();
+                for (JsonNode element : node) {
+                    writeNode(g, element);
+                }
+                g.writeEndArray();
+            }
+            case STRING -> g.writeString(node.textValue());
+            case BOOLEAN -> g.writeBoolean(node.booleanValue());
+            case NULL -> g.writeNull();
+            case NUMBER -> {
+                switch (node.numberType()) {
+                    case INT -> g.writeNumber(node.intValue());
+                    case LONG -> g.writeNumber(node.longValue());
+                    case BIG_INTEGER -> g.writeNumber(node.bigIntegerValue());
+                    case FLOAT -> g.writeNumber(node.floatValue());
+                    case DOUBLE -> g.writeNumber(node.doubleValue());
+                    case BIG_DECIMAL -> g.writeNumber(node.decimalValue());
+                }
+            }
+            default -> jackson().mapper().writeTree(g, node); // binary, POJO, missing
         }
     }
 

@@ -56,6 +56,24 @@ class JsonRpcCodecTest {
         });
     }
 
+    /** The codec walks trees itself; what it writes is byte for byte what Jackson's own UTF-8 tree writer writes. */
+    @Test
+    void paramsAreWrittenExactlyAsJacksonWritesThem() {
+        com.fasterxml.jackson.databind.ObjectMapper jackson = new com.fasterxml.jackson.databind.ObjectMapper();
+        qt().withExamples(500).forAll(dev.weft.testing.JsonValues.objects(4, true)).checkAssert(value -> {
+            JsonNode params = jackson.valueToTree(value);
+            try {
+                // as bytes, as the codec writes: Jackson's UTF-8 writer escapes supplementary characters
+                String expected = "{\"jsonrpc\":\"2.0\",\"method\":\"m\",\"params\":"
+                        + new String(jackson.writeValueAsBytes(params), StandardCharsets.UTF_8) + "}";
+                assertThat(new String(CODEC.encode(new Notification("m", params)), StandardCharsets.UTF_8))
+                        .isEqualTo(expected);
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new AssertionError(e);
+            }
+        });
+    }
+
     @Test
     void idsKeepTheirKind() throws Exception {
         Request n = (Request) CODEC.decode("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"m\"}");
