@@ -27,4 +27,35 @@ public record CallToolResult(List<Content> content, JsonNode structuredContent, 
         return content.stream().filter(Content.Text.class::isInstance).map(c -> ((Content.Text) c).text())
                 .collect(Collectors.joining("\n"));
     }
+
+    /**
+     * Reads a result from its JSON by hand: it is what every tool call returns, and a general mapper spends most of a
+     * fast call's time on it.
+     *
+     * @throws IllegalArgumentException when the JSON does not fit
+     */
+    static CallToolResult of(JsonNode json) {
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException("a tool result must be an object, got " + json);
+        }
+        JsonNode blocks = json.get("content");
+        List<Content> content;
+        if (blocks == null || blocks.isNull()) {
+            content = List.of();
+        } else if (blocks.isArray()) {
+            Content[] read = new Content[blocks.size()];
+            for (int i = 0; i < read.length; i++) {
+                read[i] = Content.of(blocks.get(i));
+            }
+            content = List.of(read);
+        } else {
+            throw new IllegalArgumentException("\"content\" must be an array, got " + blocks);
+        }
+        JsonNode isError = json.get("isError");
+        if (isError != null && !isError.isNull() && !isError.isBoolean()) {
+            throw new IllegalArgumentException("\"isError\" must be a boolean, got " + isError);
+        }
+        return new CallToolResult(content, json.get("structuredContent"), isError != null && isError.asBoolean(),
+                json.get("_meta"));
+    }
 }

@@ -84,7 +84,7 @@ public sealed interface Content {
     record Unknown(String type, @com.fasterxml.jackson.annotation.JsonValue JsonNode json) implements Content {
     }
 
-    /** Reads a block by its {@code type}. */
+    /** Reads a block by its {@code type}, for Jackson wherever a {@code Content} is a field; see {@link #of}. */
     final class Reader extends JsonDeserializer<Content> {
         /** For Jackson, which finds this reader through the annotation on the interface. */
         public Reader() {
@@ -93,19 +93,49 @@ public sealed interface Content {
         @Override
         public Content deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             JsonNode node = parser.readValueAsTree();
-            String type = node.path("type").asText("");
-            Class<? extends Content> record = switch (type) {
-                case "text" -> Text.class;
-                case "image" -> Image.class;
-                case "audio" -> Audio.class;
-                case "resource_link" -> ResourceLink.class;
-                case "resource" -> EmbeddedResource.class;
-                default -> null;
-            };
-            if (record == null) {
-                return new Unknown(type, node);
+            try {
+                return of(node);
+            } catch (IllegalArgumentException e) {
+                throw com.fasterxml.jackson.databind.exc.MismatchedInputException.from(parser, Content.class,
+                        e.getMessage());
             }
-            return context.readTreeAsValue(node, record);
         }
+    }
+
+    /**
+     * Reads a block from its JSON by its {@code type}: text by hand (the common case, on every tool call), the others
+     * through Jackson; a type this revision does not know becomes {@link Unknown}.
+     *
+     * @throws IllegalArgumentException when the block is not an object or does not fit its type
+     */
+    static Content of(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw new IllegalArgumentException("a content block must be an object, got " + node);
+        }
+        String type = node.path("type").asText("");
+        Class<? extends Content> record = switch (type) {
+            case "text" -> {
+                JsonNode text = node.get("text");
+                if (text != null && text.isContainerNode()) {
+                    throw new IllegalArgumentException("\"text\" of a text block must be a string, got " + text);
+                }
+                JsonNode annotations = node.get("annotations");
+                yield annotations == null || annotations.isNull()
+                        ? null : Text.class; // annotated text is rare: Jackson reads it
+            }
+            case "image" -> Image.class;
+            case "audio" -> Audio.class;
+            case "resource_link" -> ResourceLink.class;
+            case "resource" -> EmbeddedResource.class;
+            default -> Unknown.class;
+        };
+        if (record == null) {
+            JsonNode text = node.get("text");
+            return new Text(text == null || text.isNull() ? null : text.asText(), null, node.get("_meta"));
+        }
+        if (record == Unknown.class) {
+            return new Unknown(type, node);
+        }
+        return McpJson.read(node, record);
     }
 }

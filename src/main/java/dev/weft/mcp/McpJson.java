@@ -25,9 +25,76 @@ final class McpJson {
         return JsonNodeFactory.instance.objectNode();
     }
 
-    /** Maps a value to a tree; {@code null} stays {@code null}. */
+    /**
+     * Maps a value to a tree; {@code null} stays {@code null}. Maps with string keys, lists, strings, numbers and
+     * booleans (tool arguments, nearly always) are converted directly, as the mapper would (a map's {@code null} values
+     * are left out); anything else goes through the mapper.
+     */
     static JsonNode tree(Object value) {
-        return value == null ? null : MAPPER.valueToTree(value);
+        if (value == null) {
+            return null;
+        }
+        JsonNode direct = plain(value);
+        return direct != null ? direct : MAPPER.valueToTree(value);
+    }
+
+    /** The tree of a plain value, or {@code null} when {@code value} holds anything the mapper must see. */
+    private static JsonNode plain(Object value) {
+        JsonNodeFactory nodes = JsonNodeFactory.instance;
+        switch (value) {
+            case null -> {
+                return nodes.nullNode();
+            }
+            case JsonNode node -> {
+                return node;
+            }
+            case String text -> {
+                return nodes.textNode(text);
+            }
+            case Boolean bool -> {
+                return nodes.booleanNode(bool);
+            }
+            case Integer number -> {
+                return nodes.numberNode(number);
+            }
+            case Long number -> {
+                return nodes.numberNode(number);
+            }
+            case Double number -> {
+                return nodes.numberNode(number);
+            }
+            case java.util.Map<?, ?> map -> {
+                ObjectNode object = nodes.objectNode();
+                for (java.util.Map.Entry<?, ?> entry : map.entrySet()) {
+                    if (!(entry.getKey() instanceof String key)) {
+                        return null;
+                    }
+                    if (entry.getValue() == null) {
+                        continue;
+                    }
+                    JsonNode member = plain(entry.getValue());
+                    if (member == null) {
+                        return null;
+                    }
+                    object.set(key, member);
+                }
+                return object;
+            }
+            case java.util.List<?> list -> {
+                com.fasterxml.jackson.databind.node.ArrayNode array = nodes.arrayNode(list.size());
+                for (Object item : list) {
+                    JsonNode element = plain(item);
+                    if (element == null) {
+                        return null;
+                    }
+                    array.add(element);
+                }
+                return array;
+            }
+            default -> {
+                return null;
+            }
+        }
     }
 
     /**

@@ -200,8 +200,7 @@ public final class McpSession implements AutoCloseable {
 
     /** Calls a tool with options: a timeout, an idle timeout, progress, throwing on {@code isError}. */
     public CallToolResult callTool(String name, Map<String, ?> arguments, RequestOptions options) {
-        JsonNode tree = arguments == null ? null : McpJson.MAPPER.valueToTree(arguments);
-        return callTool(name, tree, options);
+        return callTool(name, McpJson.tree(arguments), options);
     }
 
     /**
@@ -220,7 +219,12 @@ public final class McpSession implements AutoCloseable {
         }
         RequestId id = nextId();
         JsonNode result = send("tools/call", params, options, id);
-        CallToolResult mapped = map("tools/call", id, result, CallToolResult.class);
+        CallToolResult mapped;
+        try {
+            mapped = CallToolResult.of(result);
+        } catch (IllegalArgumentException e) {
+            throw violation("tools/call", id, "not a CallToolResult: " + e.getMessage(), e);
+        }
         if (mapped.isError() && options.throwOnToolError()) {
             throw new ToolErrorException(name, id, describe(), mapped);
         }
