@@ -16,7 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * requests and notifications to handlers, and propagates cancellation both ways.
  *
  * <h2>A call never outlives its reader</h2>
- * One virtual thread per connection, the reader, receives and routes; nothing else. When it ends for any reason (end
+ * One virtual thread per connection, the reader, receives and routes; nothing else. A transport that reads on threads of
+ * its own may route on them what needs no thread of the reader's (answers and notifications; see
+ * {@link Transport#routeDirectly}), in the same order, which saves a thread hand-off per answer; requests still go
+ * through the reader, which forks their handlers. When the reader ends for any reason (end
  * of stream, process exit, I/O error, an oversized frame, {@link #close()}), every pending call fails at once with a
  * {@link TransportClosedException} whose cause is the transport's own error, and every later call fails at once with
  * the same cause. Errors the peer returns are {@link PeerErrorException}s and never mean the connection is dead.
@@ -48,6 +51,7 @@ public final class Connection implements AutoCloseable {
     private final ConnectionOptions options;
     private final String name;
     private final PendingCalls pending = new PendingCalls();
+    private final BriefSpin spin = new BriefSpin();
     private final AtomicLong nextId = new AtomicLong(1);
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Reader reader;
@@ -67,6 +71,7 @@ public final class Connection implements AutoCloseable {
     public static Connection open(Transport transport, ConnectionOptions options) {
         Connection connection = new Connection(Objects.requireNonNull(transport, "transport"),
                 Objects.requireNonNull(options, "options"));
+        transport.routeDirectly(connection.reader::routeDirectly);
         connection.readerThread.start();
         return connection;
     }
@@ -127,7 +132,7 @@ public final class Connection implements AutoCloseable {
             throw new CallCancelledException(method, null, describe(), new InterruptedException());
         }
         RequestId id = options.id() != null ? options.id() : RequestId.of(nextId.getAndIncrement());
-        PendingCall call = new PendingCall(id, method, options.routeKey());
+        PendingCall call = new PendingCall(id, method, options.routeKey(), spin);
         Throwable ended = pending.register(call);
         if (ended != null) {
             throw new TransportClosedException(method, id, describe(), ended, false);
@@ -164,7 +169,7 @@ public final class Connection implements AutoCloseable {
                     throw timedOut(call, idle, "idle timeout");
                 }
                 long wait = idle == null ? deadline - now : Math.min(deadline - now, idleDeadline - now);
-                Object event = call.poll(wait);
+                Object event = call.poll(wait, pending.size() == 1);
                 switch (event) {
                     case null -> { } // a deadline passed: checked at the top
                     case Response.Success success -> {

@@ -19,7 +19,8 @@ import java.util.function.Function;
  * @param cancelProtocol       how to cancel requests in both directions, or {@code null} to send no cancels
  * @param notificationRouter   files an incoming notification under a call's
  *                             {@linkplain CallOptions#routeKey() route key}, or returns {@code null}; runs on the
- *                             reader, so it must be quick and must not block; or {@code null} for no routing
+ *                             reader or on a thread that reads the transport, so it must be quick, thread-safe and
+ *                             must not block; or {@code null} for no routing
  */
 public record ConnectionOptions(String name, Duration defaultTimeout, Map<String, RequestHandler> requestHandlers,
                                 Map<String, NotificationHandler> notificationHandlers,

@@ -27,11 +27,13 @@ final class PendingCall {
     final String method;
     final Object routeKey; // null when the call takes no routed notifications
     private final LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
+    private final BriefSpin spin;
 
-    PendingCall(RequestId id, String method, Object routeKey) {
+    PendingCall(RequestId id, String method, Object routeKey, BriefSpin spin) {
         this.id = id;
         this.method = method;
         this.routeKey = routeKey;
+        this.spin = spin;
     }
 
     /** Called by the reader (or the closing thread); never blocks. */
@@ -39,9 +41,14 @@ final class PendingCall {
         mailbox.offer(event);
     }
 
-    /** Called by the calling thread only. Returns {@code null} when {@code nanos} elapsed first. */
-    Object poll(long nanos) throws InterruptedException {
-        return mailbox.poll(nanos, TimeUnit.NANOSECONDS);
+    /**
+     * Called by the calling thread only. Returns {@code null} when {@code nanos} elapsed first. With {@code alone} (no
+     * other call of the connection is pending) it may spin briefly before it parks; in a crowd it parks at once, since
+     * answers then come back to back and a spinner would take the processor from the thread that reads them.
+     */
+    Object poll(long nanos, boolean alone) throws InterruptedException {
+        Object event = alone && nanos > BriefSpin.BUDGET_NANOS ? spin.poll(mailbox) : null;
+        return event != null ? event : mailbox.poll(nanos, TimeUnit.NANOSECONDS);
     }
 
     @Override

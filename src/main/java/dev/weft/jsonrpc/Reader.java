@@ -13,10 +13,14 @@ import java.util.concurrent.LinkedTransferQueue;
  * {@link TaskScope} whose subtasks are the request handlers, the notification dispatcher, and the senders of error
  * replies; the reader never writes to the transport itself, so a peer that does not read cannot stall it.
  *
- * <p>Fields: {@code incoming} maps the peer's in-flight request ids to their handlers (written by handler threads,
- * read by the reader to deliver cancels); {@code notifications} is the dispatcher's queue (reader offers, dispatcher
- * takes); {@code abandoned} holds ids of our calls given up on, so that their late answers log quietly (callers add,
- * the reader reads).
+ * <p>Most messages never reach {@link #run()}'s loop: the transport hands them to {@link #routeDirectly} on the thread
+ * that read them, in order, and only requests and unplaceable answers come through {@code receive}. Both paths route
+ * the same way, and never both at once for one transport's messages out of order (see {@link Transport#routeDirectly}).
+ *
+ * <p>Fields: {@code incoming} maps the peer's in-flight request ids to their handlers (added by the reader before the
+ * handler starts, removed by the handler, read by whoever routes a cancel); {@code notifications} is the dispatcher's
+ * queue (routers offer, the dispatcher takes); {@code abandoned} holds ids of our calls given up on, so that their late
+ * answers log quietly (callers add, the reader reads).
  */
 final class Reader {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
@@ -24,14 +28,15 @@ final class Reader {
     private static final int ABANDONED_CAPACITY = 4096;
     private static final Notification END_OF_NOTIFICATIONS = new Notification("weft/end", null);
 
-    /** A request of the peer's being handled; {@code cancelled} is written by the reader, read by the handler. */
+    /**
+     * A request of the peer's, registered by the reader before its handler thread starts, so that a cancel right behind
+     * it finds it. {@code cancelled} is written by whoever routes the cancel and read by the handler; {@code thread} is
+     * written once by the handler thread. Either the canceller sees the thread and interrupts it, or the handler, having
+     * published its thread, sees {@code cancelled}.
+     */
     private static final class InFlight {
-        final Thread thread;
+        volatile Thread thread;
         volatile boolean cancelled;
-
-        InFlight(Thread thread) {
-            this.thread = thread;
-        }
     }
 
     private final Connection connection;
@@ -102,9 +107,36 @@ final class Reader {
     private void route(TaskScope scope, Message message) {
         switch (message) {
             case Response response -> onResponse(response);
-            case Request request -> scope.fork(() -> serve(request));
+            case Request request -> {
+                InFlight inFlight = new InFlight();
+                if (incoming.putIfAbsent(request.id(), inFlight) != null) {
+                    Response.Failure reply = new Response.Failure(request.id(), RpcError.invalidRequest(
+                            "Invalid Request: id " + request.id() + " is already in flight"));
+                    scope.fork(() -> send(reply));
+                    return;
+                }
+                scope.fork(() -> serve(request, inFlight));
+            }
             case Notification notification -> onNotification(notification);
         }
+    }
+
+    /**
+     * The direct route ({@link Transport#routeDirectly}): runs on a thread that reads the transport, when every message
+     * before this one has been routed, and routes what needs no thread of this reader's: an answer to a pending call,
+     * a notification (to its call, to the dispatcher, or a cancel). It declines requests (they are forked on this
+     * reader's scope) and answers nobody waits for (the reader logs them). Thread-safe; never blocks; runs no user code
+     * beyond the options' notification router.
+     */
+    boolean routeDirectly(Message message) {
+        return switch (message) {
+            case Response response -> response.id() != null && pending.complete(response);
+            case Notification notification -> {
+                onNotification(notification);
+                yield true;
+            }
+            case Request request -> false;
+        };
     }
 
     private void onResponse(Response response) {
@@ -146,7 +178,10 @@ final class Reader {
         InFlight inFlight = id == null ? null : incoming.get(id);
         if (inFlight != null) {
             inFlight.cancelled = true;
-            inFlight.thread.interrupt();
+            Thread thread = inFlight.thread;
+            if (thread != null) {
+                thread.interrupt();
+            }
         }
     }
 
@@ -170,16 +205,14 @@ final class Reader {
     }
 
     /** Runs on a handler thread of its own: handles one request of the peer's and answers it. */
-    private void serve(Request request) {
+    private void serve(Request request, InFlight inFlight) {
         CURRENT.set(connection);
-        InFlight inFlight = new InFlight(Thread.currentThread());
-        if (incoming.putIfAbsent(request.id(), inFlight) != null) {
-            send(new Response.Failure(request.id(),
-                    RpcError.invalidRequest("Invalid Request: id " + request.id() + " is already in flight")));
-            return;
-        }
+        inFlight.thread = Thread.currentThread();
         Response response;
         try {
+            if (inFlight.cancelled) {
+                return; // cancelled before its handler started: no answer is owed
+            }
             response = handle(request);
         } finally {
             incoming.remove(request.id(), inFlight);

@@ -1,6 +1,7 @@
 package dev.weft.jsonrpc;
 
 import java.io.IOException;
+import java.util.function.Predicate;
 
 /**
  * The transport SPI: moves JSON-RPC messages to and from one peer.
@@ -35,6 +36,19 @@ public interface Transport extends AutoCloseable {
      *                                   the error that ended it; the same terminal error on every later call
      */
     Message receive() throws IOException, MalformedMessageException, RequestFailedException;
+
+    /**
+     * Lets a transport that reads on threads of its own hand each message straight to {@code router} on the thread that
+     * read it, instead of queueing it for {@link #receive}: this saves a thread hand-off per message, which costs more
+     * than the rest of a fast call. What the router declines ({@code false}, or an exception) goes through
+     * {@code receive} as usual. The order holds: the router gets a message only when every message read before it has
+     * been taken by the router or returned by {@code receive} (and the receiver has come back for more), and none after
+     * the transport has ended. The router must be thread-safe and quick, must not block and must not call the
+     * transport. Called at most once, before the first {@code receive}; the default ignores it, and every message goes
+     * through {@code receive}.
+     */
+    default void routeDirectly(Predicate<Message> router) {
+    }
 
     /**
      * Tells the transport that the connection no longer waits for an answer to {@code id} (the call timed out or was

@@ -5,6 +5,7 @@ import java.io.InterruptedIOException;
 import java.util.ArrayDeque;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 
 /**
@@ -24,6 +25,12 @@ import java.util.function.UnaryOperator;
  * {@link #take} throws. An end that discards (our own close) drops them, even when an earlier end is kept. After the
  * end, {@link #offer} drops the item and returns {@code false}.
  *
+ * <p><b>The direct route</b>: an offering thread hands its item to the {@linkplain #routeDirectly direct route}, under
+ * {@code lock}, when nothing is queued and the receiver holds no item (it has come back to {@link #take} for more since
+ * it last took one); only what the route declines, or what arrives while the receiver is behind, is queued. So the
+ * route and the receiver together see the items in the order they were offered, and a message takes no thread
+ * hand-off on its way in the common case: the receiver's wake-up costs more than the rest of a fast call.
+ *
  * <p><b>Bounded</b>, the invariant: {@code queuedBytes} is the sum of the queued items' sizes, and it is at most
  * {@code capacityBytes} unless a single item is queued. {@link #offer} waits while the queue is full, so a receiver
  * that falls behind slows the readers (and through them the peer) down instead of growing the heap.
@@ -39,7 +46,9 @@ final class BoundedInbox<T> {
     private final UnaryOperator<IOException> copyEnd; // makes the fresh error for one more caller after the end
     private final ArrayDeque<Entry<T>> entries = new ArrayDeque<>(); // written by readers, read by the receiver; lock
     private long queuedBytes; // sum of entries' bytes; lock
-    private IOException end; // the terminal error, set once; lock
+    private volatile IOException end; // the terminal error, set once under lock; read without it by end()
+    private boolean receiverHolding; // the receiver took an item and has not come back to take() since; lock
+    private volatile Predicate<? super T> direct; // set once by routeDirectly; called under lock
 
     /**
      * @param capacityBytes how many bytes of items may wait (one item of any size always may)
@@ -52,7 +61,18 @@ final class BoundedInbox<T> {
     }
 
     /**
-     * Queues an item of about {@code bytes}, waiting while the queue is full. Called by reader threads.
+     * Sets the direct route: a test that takes an item on the offering thread, returning {@code false} to have it queued
+     * after all. It runs under the inbox's lock (so never after the end), so it must be quick, must not block, and must
+     * not call back into this inbox or its transport. Set it once, before the first offer.
+     */
+    void routeDirectly(Predicate<? super T> route) {
+        direct = route;
+    }
+
+    /**
+     * Hands an item of about {@code bytes} to the direct route (when nothing is queued and the receiver holds no item)
+     * or, when the route declines it or may not have it yet, queues it, waiting while the queue is full. Called by
+     * reader threads.
      *
      * @return {@code false} when the transport has ended: the item is dropped and the reader should stop
      * @throws InterruptedException if interrupted while waiting; nothing is queued
@@ -60,6 +80,13 @@ final class BoundedInbox<T> {
     boolean offer(T item, long bytes) throws InterruptedException {
         lock.lock();
         try {
+            if (end != null) {
+                return false;
+            }
+            Predicate<? super T> route = direct;
+            if (route != null && !receiverHolding && entries.isEmpty() && routed(route, item)) {
+                return true;
+            }
             while (end == null && !entries.isEmpty() && queuedBytes + bytes > capacityBytes) {
                 changed.await();
             }
@@ -75,6 +102,15 @@ final class BoundedInbox<T> {
         }
     }
 
+    /** Whether the direct route took {@code item}; one that fails leaves the item to the receiver. */
+    private static <T> boolean routed(Predicate<? super T> route, T item) {
+        try {
+            return route.test(item);
+        } catch (RuntimeException e) {
+            return false; // the receiver meets the item again and reports what is wrong with it
+        }
+    }
+
     /**
      * Takes the next item, waiting for one. Called by the transport's single receiver.
      *
@@ -85,6 +121,7 @@ final class BoundedInbox<T> {
     T take() throws IOException {
         lock.lock();
         try {
+            receiverHolding = false; // back for more: whatever it took before is handed on
             while (entries.isEmpty()) {
                 if (end != null) {
                     throw copy(end);
@@ -92,6 +129,7 @@ final class BoundedInbox<T> {
                 changed.await();
             }
             Entry<T> entry = entries.removeFirst();
+            receiverHolding = true;
             queuedBytes -= entry.bytes();
             changed.signalAll();
             return entry.item();
@@ -130,12 +168,7 @@ final class BoundedInbox<T> {
 
     /** The terminal error, or {@code null} while the transport is open. */
     IOException end() {
-        lock.lock();
-        try {
-            return end;
-        } finally {
-            lock.unlock();
-        }
+        return end; // volatile: senders check it on every message, and must not queue behind the readers for the lock
     }
 
     /**

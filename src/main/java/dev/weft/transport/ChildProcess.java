@@ -62,7 +62,7 @@ final class ChildProcess {
     private final Process process;
     private final boolean sessionLeader;
     private final String description;
-    private final BoundedInbox<byte[]> inbox;
+    private final BoundedInbox<Object> inbox;
     private final CompletableFuture<Process> exit;
     private final StderrTail stderr;
     private final PipeActivity stdoutActivity = new PipeActivity();
@@ -72,7 +72,7 @@ final class ChildProcess {
     // platform thread waits on its monitor, which pins a virtual caller on JDK 21 (the one-carrier run caught it).
     private final java.util.concurrent.CountDownLatch threadsDone = new java.util.concurrent.CountDownLatch(3);
 
-    ChildProcess(ProcessSpec spec, Process process, boolean sessionLeader, String description, BoundedInbox<byte[]> inbox) {
+    ChildProcess(ProcessSpec spec, Process process, boolean sessionLeader, String description, BoundedInbox<Object> inbox) {
         this.spec = spec;
         this.process = process;
         this.sessionLeader = sessionLeader;
@@ -81,7 +81,7 @@ final class ChildProcess {
         this.exit = process.onExit();
         this.stderr = new StderrTail(spec.stderrTailBytes(), description, LOG);
         long pid = process.pid();
-        Pump pump = new Pump(process.getInputStream(), spec.codec().maxFrameBytes(), inbox, stdoutActivity, true,
+        Pump pump = new Pump(process.getInputStream(), spec.codec(), inbox, stdoutActivity, true,
                 this::outputEnded, description);
         this.threads = List.of(
                 Thread.ofPlatform().daemon().name("weft-stdio-out-" + pid).unstarted(counted(pump)),

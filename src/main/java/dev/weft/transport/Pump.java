@@ -1,14 +1,17 @@
 package dev.weft.transport;
 
 import dev.weft.jsonrpc.FrameTooLargeException;
+import dev.weft.jsonrpc.JsonRpcCodec;
+import dev.weft.jsonrpc.MalformedMessageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
 import java.lang.System.Logger.Level;
 
 /**
- * The loop of a transport's reader thread: reads frames from the peer's output with a {@link LineReader} and hands
- * them to the {@link BoundedInbox}. Everything in this class runs on that one thread.
+ * The loop of a transport's reader thread: reads frames from the peer's output with a {@link LineReader}, decodes each
+ * into a {@link dev.weft.jsonrpc.Message} (or the {@link MalformedMessageException} that says why it is not one) and
+ * hands it to the {@link BoundedInbox}. Everything in this class runs on that one thread.
  *
  * <p>It ends the transport itself on an oversized frame or a read error; at end of stream it calls {@code atEnd},
  * which decides what the end means (for a process: exited, or closed its output while still running). Once the
@@ -20,16 +23,18 @@ final class Pump implements Runnable {
 
     private final InputStream in;
     private final LineReader reader;
-    private final BoundedInbox<byte[]> inbox;
+    private final JsonRpcCodec codec;
+    private final BoundedInbox<Object> inbox;
     private final PipeActivity activity;
     private final boolean drainAfterEnd;
     private final Runnable atEnd;
     private final String transport;
 
-    Pump(InputStream in, int maxFrameBytes, BoundedInbox<byte[]> inbox, PipeActivity activity, boolean drainAfterEnd,
+    Pump(InputStream in, JsonRpcCodec codec, BoundedInbox<Object> inbox, PipeActivity activity, boolean drainAfterEnd,
          Runnable atEnd, String transport) {
         this.in = in;
-        this.reader = new LineReader(in, maxFrameBytes, activity, transport);
+        this.codec = codec;
+        this.reader = new LineReader(in, codec.maxFrameBytes(), activity, transport);
         this.inbox = inbox;
         this.activity = activity;
         this.drainAfterEnd = drainAfterEnd;
@@ -69,10 +74,16 @@ final class Pump implements Runnable {
             if (frame == null) {
                 return true;
             }
+            Object item;
+            try {
+                item = codec.decode(frame);
+            } catch (MalformedMessageException e) {
+                item = e;
+            }
             activity.waitingForRoom();
             boolean accepted;
             try {
-                accepted = inbox.offer(frame, frame.length);
+                accepted = inbox.offer(item, frame.length);
             } finally {
                 activity.busy();
             }

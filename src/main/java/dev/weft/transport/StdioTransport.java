@@ -18,6 +18,7 @@ import java.io.OutputStream;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,7 +71,7 @@ public final class StdioTransport implements Transport {
 
     private final String description;
     private final JsonRpcCodec codec;
-    private final BoundedInbox<byte[]> inbox;
+    private final BoundedInbox<Object> inbox;
     private final OutputStream out; // written by senders under sendLock; closed by close() once no send runs
     private final InputStream in; // read by the pump; closed by close() in the server direction only
     private final ChildProcess child; // null in the server direction
@@ -81,7 +82,7 @@ public final class StdioTransport implements Transport {
     /** {@code OPEN -> CLOSING -> CLOSED}; guarded by {@code stateLock}. The first {@link #close} moves it. */
     private State state = State.OPEN;
 
-    private StdioTransport(String description, JsonRpcCodec codec, BoundedInbox<byte[]> inbox, OutputStream out,
+    private StdioTransport(String description, JsonRpcCodec codec, BoundedInbox<Object> inbox, OutputStream out,
                            InputStream in, ChildProcess child, Thread pumpThread) {
         this.description = description;
         this.codec = codec;
@@ -93,7 +94,7 @@ public final class StdioTransport implements Transport {
     }
 
     /** An inbox whose ended errors are copies of the terminal error, a frame too large naming {@code description}. */
-    private static BoundedInbox<byte[]> newInbox(String description) {
+    private static BoundedInbox<Object> newInbox(String description) {
         return new BoundedInbox<>(INBOX_BYTES, terminal -> switch (terminal) {
             case ProcessExitedException exited -> new ProcessExitedException(exited);
             case FrameTooLargeException tooLarge -> new FrameTooLargeException(tooLarge.limit(), description);
@@ -123,7 +124,7 @@ public final class StdioTransport implements Transport {
             throw new IOException("cannot start [" + spec.commandLine() + "]: " + e.getMessage(), e);
         }
         String description = "stdio[" + spec.commandLine() + "] pid " + process.pid();
-        BoundedInbox<byte[]> inbox = newInbox(description);
+        BoundedInbox<Object> inbox = newInbox(description);
         try {
             ChildProcess child = new ChildProcess(spec, process, launch.sessionLeader(), description, inbox);
             StdioTransport transport = new StdioTransport(description, spec.codec(), inbox,
@@ -151,9 +152,9 @@ public final class StdioTransport implements Transport {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(description, "description");
         Objects.requireNonNull(codec, "codec");
-        BoundedInbox<byte[]> inbox = newInbox(description);
+        BoundedInbox<Object> inbox = newInbox(description);
         PipeActivity activity = new PipeActivity(); // nobody waits on it here; the pump reports to it all the same
-        Pump pump = new Pump(in, codec.maxFrameBytes(), inbox, activity, false,
+        Pump pump = new Pump(in, codec, inbox, activity, false,
                 () -> inbox.end(new EOFException(description + ": end of input"), false), description);
         Thread thread = Thread.ofPlatform().daemon().name("weft-stdio-in-" + STREAMS.incrementAndGet()).unstarted(pump);
         StdioTransport transport = new StdioTransport(description, codec, inbox, out, in, null, thread);
@@ -236,7 +237,18 @@ public final class StdioTransport implements Transport {
 
     @Override
     public Message receive() throws IOException, MalformedMessageException {
-        return codec.decode(inbox.take());
+        Object item = inbox.take();
+        return switch (item) {
+            case Message message -> message;
+            case MalformedMessageException defect -> throw defect;
+            default -> throw new IllegalStateException("inbox item " + item);
+        };
+    }
+
+    /** Messages the connection can place at once skip the receiver: see {@link Transport#routeDirectly}. */
+    @Override
+    public void routeDirectly(Predicate<Message> router) {
+        inbox.routeDirectly(item -> item instanceof Message message && router.test(message));
     }
 
     /**

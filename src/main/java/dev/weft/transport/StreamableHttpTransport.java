@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Predicate;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -304,6 +305,12 @@ public final class StreamableHttpTransport implements Transport {
             case RequestFailedException failure -> throw failure;
             default -> throw new IllegalStateException("inbox item " + item);
         };
+    }
+
+    /** Messages the connection can place at once skip the receiver: see {@link Transport#routeDirectly}. */
+    @Override
+    public void routeDirectly(Predicate<Message> router) {
+        inbox.routeDirectly(item -> item instanceof Message message && router.test(message));
     }
 
     /** Aborts the exchange of {@code id}: closes its stream, so the server sees it closed. Never blocks. */

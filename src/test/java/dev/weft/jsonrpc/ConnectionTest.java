@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.testing.Await;
 import dev.weft.transport.Faults;
 import dev.weft.transport.MemoryTransport;
 import java.io.EOFException;
@@ -17,6 +18,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -412,6 +414,42 @@ class ConnectionTest {
         peer.send(new Request(RequestId.of(2), "ping", null));
         Response.Success pong = peer.next(Response.Success.class); // the first thing to arrive: no answer to 1
         assertThat(pong.id()).isEqualTo(RequestId.of(2));
+    }
+
+    /**
+     * A cancel right behind its request, before the handler thread has started, still ends the handling: the reader
+     * files the request before it forks the handler, so the cancel finds it, and the handler either never runs or is
+     * interrupted. Repeated, since the handler's start races with the cancel.
+     */
+    @Test
+    void aCancelRightBehindItsRequestEndsTheHandlingEvenBeforeTheHandlerStarts() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        AtomicInteger running = new AtomicInteger();
+        AtomicInteger uninterrupted = new AtomicInteger();
+        open(pair.left(), ConnectionOptions.DEFAULT.withCancelProtocol(ScriptedPeer.CANCELLED)
+                .withRequestHandler("work", req -> {
+                    running.incrementAndGet();
+                    try {
+                        if (!new CountDownLatch(1).await(30, TimeUnit.SECONDS)) {
+                            uninterrupted.incrementAndGet(); // the cancel was lost
+                        }
+                        return null;
+                    } finally {
+                        running.decrementAndGet();
+                    }
+                })
+                .withRequestHandler("ping", req -> obj("pong", true)));
+        for (int i = 0; i < 20; i++) {
+            RequestId work = RequestId.of("work-" + i);
+            peer.send(new Request(work, "work", null));
+            peer.send(ScriptedPeer.CANCELLED.cancel(work, "work", "user"));
+            RequestId ping = RequestId.of("ping-" + i);
+            peer.send(new Request(ping, "ping", null));
+            assertThat(peer.next(Response.Success.class).id()).isEqualTo(ping); // no answer to the cancelled work
+        }
+        Await.until(() -> running.get() == 0, Duration.ofSeconds(10), "every cancelled handler ended");
+        assertThat(uninterrupted.get()).isZero();
     }
 
     @Test

@@ -35,7 +35,7 @@ public class PendingCallsLincheckTest {
     @Operation(nonParallelGroup = "registrar")
     public int register() {
         int id = nextId++;
-        PendingCall call = new PendingCall(RequestId.of(id), "m", null);
+        PendingCall call = new PendingCall(RequestId.of(id), "m", null, new BriefSpin());
         if (table.register(call) != null) {
             return -1;
         }
@@ -69,7 +69,7 @@ public class PendingCallsLincheckTest {
             return 0;
         }
         AtomicInteger count = terminalEvents.computeIfAbsent(k, x -> new AtomicInteger());
-        while (call.poll(0) != null) {
+        while (call.poll(0, false) != null) {
             count.incrementAndGet();
         }
         return count.get();
@@ -85,7 +85,7 @@ public class PendingCallsLincheckTest {
     public void atMostOneTerminalEventAndNothingLeftAfterTheEnd() throws InterruptedException {
         for (Map.Entry<Integer, PendingCall> e : registered.entrySet()) {
             int events = terminalEvents.getOrDefault(e.getKey(), new AtomicInteger()).get();
-            while (e.getValue().poll(0) != null) {
+            while (e.getValue().poll(0, false) != null) {
                 events++;
             }
             if (events > 1) {
