@@ -3,7 +3,9 @@ package dev.weft.jsonrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.internal.Uninterruptibles;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -46,6 +48,23 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Connection implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final AtomicInteger COUNTER = new AtomicInteger();
+
+    static {
+        // What a call may throw is loaded with the connection, not by the first callers that fail: a transport's end
+        // fails every pending call at once, and threads that race to load a class wait for one another inside the
+        // JVM, holding their carriers (the pinning check caught it, and it delayed the failures themselves).
+        MethodHandles.Lookup lookup = MethodHandles.lookup();
+        try {
+            for (Class<?> type : List.of(TransportClosedException.class, PeerErrorException.class,
+                    CallTimeoutException.class, CallCancelledException.class, ProtocolViolationException.class,
+                    ExchangeFailedException.class, ConnectionClosedException.class, PendingCall.Ended.class,
+                    PendingCall.Failed.class, PendingCall.Violation.class)) {
+                lookup.ensureInitialized(type);
+            }
+        } catch (IllegalAccessException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final Transport transport;
     private final ConnectionOptions options;
