@@ -17,11 +17,13 @@ import java.util.function.Consumer;
  *                    the connection's pending calls (text ids never collide with assigned ones). A protocol layer
  *                    chooses ids when it must know them before the answer: as a progress token, or to name the call
  *                    in a failure it raises itself.
+ * @param relatedTo   the peer's request whose handling makes this call (see {@link Transport#send(Message, RequestId)}),
+ *                    or {@code null}: then a call made on a handler's own thread is related to that handler's request
  */
 public record CallOptions(Duration timeout, Duration idleTimeout, Object routeKey, Consumer<Notification> onEvent,
-                          RequestId id) {
-    /** The connection's default timeout, no idle timeout, no events, an assigned id. */
-    public static final CallOptions DEFAULT = new CallOptions(null, null, null, null, null);
+                          RequestId id, RequestId relatedTo) {
+    /** The connection's default timeout, no idle timeout, no events, an assigned id, related as the thread says. */
+    public static final CallOptions DEFAULT = new CallOptions(null, null, null, null, null, null);
 
     public CallOptions {
         requirePositive(timeout, "timeout");
@@ -35,21 +37,28 @@ public record CallOptions(Duration timeout, Duration idleTimeout, Object routeKe
     }
 
     public CallOptions withTimeout(Duration timeout) {
-        return new CallOptions(timeout, idleTimeout, routeKey, onEvent, id);
+        return new CallOptions(timeout, idleTimeout, routeKey, onEvent, id, relatedTo);
     }
 
     public CallOptions withIdleTimeout(Duration idleTimeout) {
-        return new CallOptions(timeout, idleTimeout, routeKey, onEvent, id);
+        return new CallOptions(timeout, idleTimeout, routeKey, onEvent, id, relatedTo);
     }
 
     /** Routes the notifications filed under {@code routeKey} to {@code onEvent}, on the calling thread. */
     public CallOptions withEvents(Object routeKey, Consumer<Notification> onEvent) {
         return new CallOptions(timeout, idleTimeout, java.util.Objects.requireNonNull(routeKey, "routeKey"),
-                java.util.Objects.requireNonNull(onEvent, "onEvent"), id);
+                java.util.Objects.requireNonNull(onEvent, "onEvent"), id, relatedTo);
     }
 
     /** Uses {@code id} as the request id instead of one the connection assigns. */
     public CallOptions withId(RequestId id) {
-        return new CallOptions(timeout, idleTimeout, routeKey, onEvent, java.util.Objects.requireNonNull(id, "id"));
+        return new CallOptions(timeout, idleTimeout, routeKey, onEvent, java.util.Objects.requireNonNull(id, "id"),
+                relatedTo);
+    }
+
+    /** Relates this call to the peer's request {@code relatedTo}, whose handling makes it. */
+    public CallOptions withRelatedTo(RequestId relatedTo) {
+        return new CallOptions(timeout, idleTimeout, routeKey, onEvent, id,
+                java.util.Objects.requireNonNull(relatedTo, "relatedTo"));
     }
 }

@@ -156,8 +156,9 @@ public final class Connection implements AutoCloseable {
         if (ended != null) {
             throw new TransportClosedException(method, id, describe(), ended, false);
         }
+        RequestId relatedTo = options.relatedTo() != null ? options.relatedTo() : Reader.servingRequest(this);
         try {
-            transport.send(new Request(id, method, params));
+            transport.send(new Request(id, method, params), relatedTo);
         } catch (IOException e) {
             pending.abandon(call);
             if (e instanceof MessageRefusedException && pending.end() == null) {
@@ -169,10 +170,10 @@ public final class Connection implements AutoCloseable {
             pending.abandon(call);
             throw e;
         }
-        return await(call, options);
+        return await(call, options, relatedTo);
     }
 
-    private JsonNode await(PendingCall call, CallOptions options) {
+    private JsonNode await(PendingCall call, CallOptions options, RequestId relatedTo) {
         Duration timeout = options.timeout() != null ? options.timeout() : this.options.defaultTimeout();
         Duration idle = options.idleTimeout();
         long start = System.nanoTime();
@@ -182,10 +183,10 @@ public final class Connection implements AutoCloseable {
             while (true) {
                 long now = System.nanoTime();
                 if (deadline - now <= 0) {
-                    throw timedOut(call, timeout, "timeout");
+                    throw timedOut(call, relatedTo, timeout, "timeout");
                 }
                 if (idle != null && idleDeadline - now <= 0) {
-                    throw timedOut(call, idle, "idle timeout");
+                    throw timedOut(call, relatedTo, idle, "idle timeout");
                 }
                 long wait = idle == null ? deadline - now : Math.min(deadline - now, idleDeadline - now);
                 Object event = call.poll(wait, pending.size() == 1);
@@ -200,7 +201,7 @@ public final class Connection implements AutoCloseable {
                         if (idle != null) {
                             idleDeadline = System.nanoTime() + idle.toNanos();
                         }
-                        runListener(call, options, notification);
+                        runListener(call, relatedTo, options, notification);
                     }
                     case PendingCall.Ended end ->
                             throw new TransportClosedException(call.method, call.id, describe(), end.cause(), true);
@@ -213,7 +214,7 @@ public final class Connection implements AutoCloseable {
                 }
             }
         } catch (InterruptedException e) {
-            cancelRemote(call, "interrupted");
+            cancelRemote(call, relatedTo, "interrupted");
             Thread.currentThread().interrupt();
             throw new CallCancelledException(call.method, call.id, describe(), e);
         } finally {
@@ -221,25 +222,25 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    private void runListener(PendingCall call, CallOptions options, Notification notification) {
+    private void runListener(PendingCall call, RequestId relatedTo, CallOptions options, Notification notification) {
         if (options.onEvent() == null) {
             return;
         }
         try {
             options.onEvent().accept(notification);
         } catch (RuntimeException | Error e) {
-            cancelRemote(call, "event listener failed: " + e);
+            cancelRemote(call, relatedTo, "event listener failed: " + e);
             throw e;
         }
     }
 
-    private CallTimeoutException timedOut(PendingCall call, Duration limit, String which) {
-        cancelRemote(call, which + " " + limit);
+    private CallTimeoutException timedOut(PendingCall call, RequestId relatedTo, Duration limit, String which) {
+        cancelRemote(call, relatedTo, which + " " + limit);
         return new CallTimeoutException(call.method, call.id, describe(), limit, which);
     }
 
     /** Withdraws the call and tells the peer, if the protocol can; never throws, never waits on the peer. */
-    private void cancelRemote(PendingCall call, String reason) {
+    private void cancelRemote(PendingCall call, RequestId relatedTo, String reason) {
         pending.abandon(call);
         reader.abandoned(call.id);
         transport.abandoned(call.id);
@@ -252,26 +253,38 @@ public final class Connection implements AutoCloseable {
             return;
         }
         try {
-            transport.send(cancel);
+            transport.send(cancel, relatedTo);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> "cancel of " + call + " on " + describe() + " not sent: " + e);
         }
     }
 
     /**
-     * Sends a notification.
+     * Sends a notification. Sent from one of this connection's request handlers, it is related to that handler's
+     * request (see {@link Transport#send(Message, RequestId)}).
      *
      * @throws TransportClosedException if the transport has ended; nothing was sent
      * @throws ExchangeFailedException   if the transport refused this one message (an HTTP status) and goes on
      */
     public void notify(String method, JsonNode params) {
+        notify(method, params, Reader.servingRequest(this));
+    }
+
+    /**
+     * Sends a notification that the handling of the peer's request {@code relatedTo} produced (progress, a log), or
+     * an unrelated one when {@code relatedTo} is {@code null}.
+     *
+     * @throws TransportClosedException if the transport has ended; nothing was sent
+     * @throws ExchangeFailedException   if the transport refused this one message (an HTTP status) and goes on
+     */
+    public void notify(String method, JsonNode params, RequestId relatedTo) {
         Objects.requireNonNull(method, "method");
         Throwable ended = pending.end();
         if (ended != null) {
             throw new TransportClosedException(method, null, describe(), ended, false);
         }
         try {
-            transport.send(new Notification(method, params));
+            transport.send(new Notification(method, params), relatedTo);
         } catch (IOException e) {
             if (e instanceof MessageRefusedException && pending.end() == null) {
                 throw new ExchangeFailedException(method, null, describe(), e, true); // the transport goes on

@@ -25,6 +25,7 @@ import java.util.concurrent.LinkedTransferQueue;
 final class Reader {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final ThreadLocal<Connection> CURRENT = new ThreadLocal<>();
+    private static final ThreadLocal<RequestId> SERVING = new ThreadLocal<>(); // on a handler thread: its request
     private static final int ABANDONED_CAPACITY = 4096;
     private static final Notification END_OF_NOTIFICATIONS = new Notification("weft/end", null);
 
@@ -59,6 +60,11 @@ final class Reader {
     /** Whether the current thread is one of {@code connection}'s handler or dispatcher threads. */
     static boolean isConnectionThread(Connection connection) {
         return CURRENT.get() == connection;
+    }
+
+    /** The peer's request whose handler runs on the current thread, if that is one of {@code connection}'s handlers. */
+    static RequestId servingRequest(Connection connection) {
+        return CURRENT.get() == connection ? SERVING.get() : null;
     }
 
     void run() {
@@ -211,6 +217,7 @@ final class Reader {
     /** Runs on a handler thread of its own: handles one request of the peer's and answers it. */
     private void serve(Request request, InFlight inFlight) {
         CURRENT.set(connection);
+        SERVING.set(request.id());
         inFlight.thread = Thread.currentThread();
         Response response;
         try {

@@ -26,6 +26,20 @@ public interface Transport extends AutoCloseable {
     void send(Message message) throws IOException;
 
     /**
+     * Sends one message that the handling of the peer's request {@code relatedTo} produced (a progress notification, a
+     * log message, a request back to the peer), or that is unrelated to any request when {@code relatedTo} is
+     * {@code null}. A transport that answers each incoming request on a stream of its own (the server side of
+     * Streamable HTTP) sends it on that request's stream while it is open; the others ignore the relation, which is what
+     * the default does.
+     *
+     * @throws MessageRefusedException when the peer refused this one message and the transport goes on
+     * @throws IOException             when the transport has ended or the write failed
+     */
+    default void send(Message message, RequestId relatedTo) throws IOException {
+        send(message);
+    }
+
+    /**
      * Blocks until the next message arrives.
      *
      * @return the next message, never {@code null}

@@ -42,7 +42,7 @@ class ConnectionTest {
         return peer;
     }
 
-    private Connection open(MemoryTransport transport, ConnectionOptions options) {
+    private Connection open(Transport transport, ConnectionOptions options) {
         Connection c = Connection.open(transport, options);
         toClose.add(c);
         return c;
@@ -450,6 +450,82 @@ class ConnectionTest {
         }
         Await.until(() -> running.get() == 0, Duration.ofSeconds(10), "every cancelled handler ended");
         assertThat(uninterrupted.get()).isZero();
+    }
+
+    /** A transport that records the relation of each message it sends, and sends it on. */
+    private static final class RelationRecorder implements Transport {
+        final MemoryTransport inner;
+        final List<String> sent = new CopyOnWriteArrayList<>();
+
+        RelationRecorder(MemoryTransport inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public void send(Message message) throws IOException {
+            send(message, null);
+        }
+
+        @Override
+        public void send(Message message, RequestId relatedTo) throws IOException {
+            String what = switch (message) {
+                case Request r -> r.method();
+                case Notification n -> n.method();
+                case Response r -> "response " + r.id();
+            };
+            sent.add(what + " related to " + relatedTo);
+            inner.send(message);
+        }
+
+        @Override
+        public Message receive() throws IOException, MalformedMessageException, RequestFailedException {
+            return inner.receive();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+
+        @Override
+        public String describe() {
+            return inner.describe();
+        }
+    }
+
+    @Test
+    void whatAHandlerSendsIsRelatedToItsRequestAndNothingElseIs() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        RelationRecorder recorder = new RelationRecorder(pair.left());
+        CountDownLatch explicitSent = new CountDownLatch(1);
+        Connection c = open(recorder, ConnectionOptions.DEFAULT.withCancelProtocol(ScriptedPeer.CANCELLED)
+                .withRequestHandler("work", req -> {
+                    req.connection().notify("progress", null); // on the handler's thread: related
+                    Thread helper = Thread.ofVirtual().start(() -> {
+                        req.connection().notify("from-helper", null); // another thread: unrelated
+                        req.connection().notify("explicit", null, req.id());
+                        explicitSent.countDown();
+                    });
+                    helper.join();
+                    return req.connection().call("ask", null); // a request back: related
+                }));
+        peer.send(new Request(RequestId.of("w1"), "work", null));
+        assertThat(peer.next(Notification.class).method()).isEqualTo("progress");
+        assertThat(peer.next(Notification.class).method()).isEqualTo("from-helper");
+        assertThat(peer.next(Notification.class).method()).isEqualTo("explicit");
+        Request ask = peer.next(Request.class);
+        peer.send(new Response.Success(ask.id(), obj("ok", true)));
+        assertThat(peer.next(Response.Success.class).id()).isEqualTo(RequestId.of("w1"));
+        c.notify("unrelated", null);
+        assertThat(peer.next(Notification.class).method()).isEqualTo("unrelated");
+        assertThat(recorder.sent).containsExactly(
+                "progress related to \"w1\"",
+                "from-helper related to null",
+                "explicit related to \"w1\"",
+                "ask related to \"w1\"",
+                "response \"w1\" related to null",
+                "unrelated related to null");
     }
 
     @Test
