@@ -58,10 +58,14 @@ public final class Pinning {
 
     /**
      * The frames of {@code pin} that are ours; empty when the pin is none of our business, which includes a pin while
-     * the JVM loads a class (see {@link #whileLoadingAClass}).
+     * the JVM loads a class (see {@link #whileLoadingAClass}) and a wait for another thread to finish initializing a
+     * class (JDK 25 says {@code Waited for initialization of X by another thread}): like loading, it happens once per
+     * class per JVM, to whichever threads first need the class at the same moment, which depends on test order. The
+     * initializer itself runs on the other thread: if it blocks, that thread's pin (with its {@code <clinit>} frame)
+     * is reported.
      */
     public static List<Frame> culprits(Pin pin) {
-        if (whileLoadingAClass(pin)) {
+        if (whileLoadingAClass(pin) || waitingForAnotherThreadsInitializer(pin) || inTheJdksCriticalSection(pin)) {
             return List.of();
         }
         return pin.frames().stream().filter(f -> isOurs(f.className())).toList();
@@ -74,6 +78,22 @@ public final class Pinning {
      * it made the check depend on test order (seen: Jackson's first deserialization inside a virtual caller). A
      * thread that blocks in a class initializer ({@code <clinit>}) is still ours to answer for.
      */
+    /**
+     * Whether the carrier was pinned because the thread was in a critical section ({@code Continuation.pin()}, an
+     * internal API): JDK 25 reports it as {@code In critical section} or, when a preemption failed on it, as
+     * {@code Freeze or preempt failed (2)} (2 is the critical-section code of {@code Continuation.Pinned}). Only the
+     * JDK enters these (its scheduler, class loading and linking in the VM), never our code; seen on the first,
+     * concurrent use of a class by several virtual threads.
+     */
+    static boolean inTheJdksCriticalSection(Pin pin) {
+        return "In critical section".equals(pin.reason()) || "Freeze or preempt failed (2)".equals(pin.reason());
+    }
+
+    static boolean waitingForAnotherThreadsInitializer(Pin pin) {
+        return pin.reason() != null && pin.reason().startsWith("Waited for initialization of ")
+                && pin.reason().endsWith(" by another thread");
+    }
+
     static boolean whileLoadingAClass(Pin pin) {
         for (Frame f : pin.frames()) {
             if (isOurs(f.className()) || f.method().equals("<clinit>")) {

@@ -66,6 +66,36 @@ class PinningFilterTest {
     }
 
     @Test
+    void aWaitForAnotherThreadsClassInitializerIsNotOursButABlockingInitializerIs() {
+        List<Pinning.Frame> frames = List.of(frame("java.lang.ThreadBuilders$VirtualThreadBuilder", "factory"),
+                frame("dev.weft.scope.TaskScopeImpl", "<init>"));
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
+                "Waited for initialization of java.lang.ThreadBuilders$VirtualThreadFactory by another thread",
+                frames, false))).isEmpty();
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
+                "Waited for initialization of dev.weft.scope.TaskScopeImpl$SubtaskImpl by another thread", frames,
+                false))).isEmpty();
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
+                "Native or VM frame on stack", List.of(frame("java.lang.VirtualThread", "park"),
+                        frame("dev.weft.scope.Something", "<clinit>")), false)))
+                .as("the thread that blocks inside our initializer").isNotEmpty();
+    }
+
+    @Test
+    void aPinInTheJdksCriticalSectionIsNotOursButAHeldMonitorIs() {
+        List<Pinning.Frame> frames = List.of(frame("com.fasterxml.jackson.databind.node.TreeTraversingParser", "<init>"),
+                frame("dev.weft.mcp.McpJson", "read"));
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
+                "Freeze or preempt failed (2)", frames, false))).isEmpty();
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
+                "In critical section", frames, false))).isEmpty();
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
+                "Freeze or preempt failed (4)", frames, false))).isNotEmpty();
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
+                "Monitor held", frames, false))).isNotEmpty();
+    }
+
+    @Test
     void theMessageNamesThreadReasonTestAndStack() {
         // Long past, so that this synthetic window (kept in a global list) can never overlap a real test's pin.
         Instant now = Instant.parse("2000-01-01T00:00:00Z");
