@@ -22,6 +22,24 @@ public record CallToolResult(List<Content> content, JsonNode structuredContent, 
         content = content == null ? List.of() : List.copyOf(content);
     }
 
+    /** A result of one text block. */
+    public static CallToolResult text(String text) {
+        return new CallToolResult(List.of(new Content.Text(text)), null, false, null);
+    }
+
+    /** A tool's error result ({@code isError: true}) of one text block saying what went wrong. */
+    public static CallToolResult error(String message) {
+        return new CallToolResult(List.of(new Content.Text(message)), null, true, null);
+    }
+
+    /**
+     * A structured result ({@code structuredContent}, for a tool with an output schema), with its JSON as a text block
+     * too, for clients that do not read structured content.
+     */
+    public static CallToolResult structured(JsonNode structured) {
+        return new CallToolResult(List.of(new Content.Text(structured.toString())), structured, false, null);
+    }
+
     /** The text of every {@link Content.Text} block, joined by newlines; for display and simple tools. */
     public String text() {
         return content.stream().filter(Content.Text.class::isInstance).map(c -> ((Content.Text) c).text())

@@ -16,8 +16,20 @@ public record ElicitationResult(Action action, Map<String, Object> content) {
     public enum Action {
         ACCEPT, DECLINE, CANCEL;
 
-        String wireName() {
+        /** The name on the wire, such as {@code "accept"}. */
+        @com.fasterxml.jackson.annotation.JsonValue
+        public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);
+        }
+
+        /**
+         * Parses a wire name.
+         *
+         * @throws IllegalArgumentException if it is none of {@code accept}, {@code decline}, {@code cancel}
+         */
+        @com.fasterxml.jackson.annotation.JsonCreator
+        public static Action parse(String wireName) {
+            return valueOf(wireName.toUpperCase(java.util.Locale.ROOT));
         }
     }
 
