@@ -9,4 +9,5 @@ module dev.weft {
     exports dev.weft.jsonrpc;
     exports dev.weft.transport;
     exports dev.weft.mcp;
+    exports dev.weft.server;
 }

@@ -1,0 +1,11 @@
+package dev.weft.server;
+
+import dev.weft.mcp.PromptResult;
+import java.util.Map;
+
+/** Renders a prompt. Threads and cancellation as for {@link ToolHandler}; what it throws becomes a JSON-RPC error. */
+@FunctionalInterface
+public interface PromptHandler {
+    /** @param arguments the client's arguments, by name (missing required ones are refused before this is called) */
+    PromptResult get(Map<String, String> arguments, RequestContext context) throws Exception;
+}

@@ -1,0 +1,19 @@
+package dev.weft.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.mcp.CallToolResult;
+
+/**
+ * Runs a tool. Called on a virtual thread of its own per call, so it may block; a cancel from the client interrupts
+ * it. What it throws becomes the tool's error result ({@code isError: true}, the exception's message as text), which is
+ * how MCP reports a tool's failures; an {@link dev.weft.jsonrpc.RpcErrorException} becomes a JSON-RPC error instead.
+ */
+@FunctionalInterface
+public interface ToolHandler {
+    /**
+     * @param arguments the call's arguments, an object node (empty when the client sent none)
+     * @param context   progress, logging, requests to the client, and who is calling
+     * @return the result; {@code null} is an empty result
+     */
+    CallToolResult call(JsonNode arguments, RequestContext context) throws Exception;
+}
