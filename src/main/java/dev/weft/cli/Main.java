@@ -123,6 +123,7 @@ public final class Main {
         commands.add(new Command("help", "Show this help", Main::help, List.of()));
         commands.add(new Command("version", "Show the versions of weft and of the Java runtime", Main::version,
                 List.of()));
+        commands.addAll(DemoCommands.commands());
         commands.addAll(McpCommands.commands());
         return List.copyOf(commands);
     }

@@ -44,6 +44,8 @@ class MainTest {
                 .containsPattern("(?m)^  prompts list +.+$")
                 .containsPattern("(?m)^  prompts get +.+$")
                 .containsPattern("(?m)^  ping +Ping the server and show the round trip time$")
+                .containsPattern("(?m)^  demo +Run a scripted session against the demo server, crash included$")
+                .containsPattern("(?m)^  serve +Serve the built-in demo toolset over stdin and stdout \\(--demo\\)$")
                 .contains("-h, --help", "-V, --version")
                 .contains("Exit status: 0 success, 1 the tool reported an error, 2 wrong arguments, 3 ")
                 .doesNotContain("come with later versions");
@@ -84,7 +86,7 @@ class MainTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"frobnicate", "serve", "Help", ""})
+    @ValueSource(strings = {"frobnicate", "serves", "Help", ""})
     void unknownCommandIsOneLineOnErrAndExitTwo(String command) {
         Result result = run(command);
 
