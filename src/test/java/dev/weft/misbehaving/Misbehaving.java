@@ -286,7 +286,7 @@ public final class Misbehaving {
         static void blockBriefly() {
             try {
                 // Blocking here is the point: a virtual thread that parks in <clinit> cannot unmount.
-                new CountDownLatch(1).await(Duration.ofMillis(5).toNanos(), TimeUnit.NANOSECONDS);
+                new CountDownLatch(1).await(Duration.ofMillis(25).toNanos(), TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

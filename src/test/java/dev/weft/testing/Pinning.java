@@ -65,7 +65,8 @@ public final class Pinning {
      * is reported.
      */
     public static List<Frame> culprits(Pin pin) {
-        if (whileLoadingAClass(pin) || waitingForAnotherThreadsInitializer(pin) || inTheJdksCriticalSection(pin)) {
+        if (whileLoadingAClass(pin) || waitingForAnotherThreadsInitializer(pin) || inTheJdksCriticalSection(pin)
+                || brieflyInAClassInitializer(pin)) {
             return List.of();
         }
         return pin.frames().stream().filter(f -> isOurs(f.className())).toList();
@@ -87,6 +88,21 @@ public final class Pinning {
      */
     static boolean inTheJdksCriticalSection(Pin pin) {
         return "In critical section".equals(pin.reason()) || "Freeze or preempt failed (2)".equals(pin.reason());
+    }
+
+    /** How long a pin inside a class initializer may last and still be the JVM's class loading, not our blocking. */
+    static final Duration INITIALIZER_BLOCKS = Duration.ofMillis(10);
+
+    /**
+     * Whether the carrier was pinned inside a class initializer ({@code VM call to X.<clinit> on stack}) for less than
+     * {@link #INITIALIZER_BLOCKS}. Every JDK pins a thread that blocks while it initializes a class. Our initializers
+     * do no I/O and take no lock, so a short pin there is the JVM loading the classes the initializer touches while
+     * another thread loads them too (seen: 41 us in {@code Reader.<clinit>} as eight sessions opened at once); an
+     * initializer that blocks on real work does so for longer, and is reported.
+     */
+    static boolean brieflyInAClassInitializer(Pin pin) {
+        return pin.reason() != null && pin.reason().contains("<clinit>")
+                && pin.duration().compareTo(INITIALIZER_BLOCKS) < 0;
     }
 
     static boolean waitingForAnotherThreadsInitializer(Pin pin) {

@@ -96,6 +96,17 @@ class PinningFilterTest {
     }
 
     @Test
+    void aShortPinInOurClassInitializerIsClassLoadingButALongOneIsOurs() {
+        List<Pinning.Frame> frames = List.of(frame("dev.weft.jsonrpc.Reader", "<clinit>"),
+                frame("dev.weft.jsonrpc.Connection", "<init>"));
+        String reason = "VM call to dev.weft.jsonrpc.Reader.<clinit> on stack";
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofNanos(41_000), reason, frames,
+                false))).isEmpty();
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(25), reason, frames,
+                false))).isNotEmpty();
+    }
+
+    @Test
     void theMessageNamesThreadReasonTestAndStack() {
         // Long past, so that this synthetic window (kept in a global list) can never overlap a real test's pin.
         Instant now = Instant.parse("2000-01-01T00:00:00Z");
