@@ -15,6 +15,7 @@ import dev.weft.mcp.SamplingRequest;
 import dev.weft.mcp.SamplingResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -57,6 +58,11 @@ public final class RequestContext {
     /** The protocol revision of this session. */
     public String protocolVersion() {
         return session.protocolVersionOrLatest();
+    }
+
+    /** The progress token the client sent with this request, if it asked for progress. */
+    public Optional<JsonNode> progressToken() {
+        return Optional.ofNullable(progressToken);
     }
 
     /** Whether the client asked for progress on this request (it sent a progress token). */
