@@ -2,7 +2,6 @@ package dev.weft.transport;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
@@ -46,20 +45,31 @@ final class ExchangeOut {
         return completed;
     }
 
-    /** Answers {@code status} with {@code json} as body, or none; completes. */
+    /**
+     * Answers {@code status} with {@code json} as body, or none; completes. Written through the same blocking stream
+     * as every other answer, so that one warm-up exchange loads the classes of all of them (see
+     * {@link StreamableHttpServer}).
+     */
     void status(int status, byte[] json) {
         if (completed) {
             return;
         }
-        completed = true;
         response.setStatus(status);
-        if (json == null) {
-            response.write(true, null, callback);
+        if (json != null) {
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
+        }
+        try {
+            out = Content.Sink.asOutputStream(response);
+            if (json != null) {
+                out.write(json);
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> "answering " + status + " failed: " + e);
+            fail(e);
             return;
         }
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, json.length);
-        response.write(true, ByteBuffer.wrap(json), callback);
+        finish();
     }
 
     /** Answers 200 with one JSON-RPC message; completes. */

@@ -5,7 +5,9 @@ import dev.weft.jsonrpc.Transport;
 import java.io.EOFException;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.Socket;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -65,6 +67,8 @@ public final class StreamableHttpServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StreamableHttpServer.class.getName());
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final ReentrantLock WARM_UP_LOCK = new ReentrantLock();
+    private static boolean warmedUp; // WARM_UP_LOCK
     /** How long {@link #close} waits for the exchanges' threads once Jetty has stopped. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
@@ -141,11 +145,42 @@ public final class StreamableHttpServer implements AutoCloseable {
             throw new IOException("cannot serve " + spec.host() + ":" + spec.port() + spec.path() + ": " + e, e);
         }
         server.description = "http-server[" + spec.host() + ":" + server.port() + spec.path() + "]";
+        server.warmUp();
         if (!spec.stateless()) {
             server.reaper = Thread.ofVirtual().name(server.threadPrefix + "-reaper").start(server::reap);
         }
         LOG.log(System.Logger.Level.DEBUG, () -> server.describe() + " started");
         return server;
+    }
+
+    /**
+     * The first server of the runtime sends itself one request, on the starting thread, before anyone else can: Jetty
+     * and Jackson initialize many classes on the first exchange, and virtual threads that race to initialize a class
+     * wait for one another holding their carriers. A failure here is logged and otherwise ignored.
+     */
+    private void warmUp() {
+        WARM_UP_LOCK.lock();
+        try {
+            if (warmedUp) {
+                return;
+            }
+            warmedUp = true;
+            InetAddress address = InetAddress.getByName(spec.host());
+            if (address.isAnyLocalAddress()) {
+                address = InetAddress.getLoopbackAddress();
+            }
+            try (Socket socket = new Socket(address, port())) {
+                socket.setSoTimeout((int) CLOSE_TIMEOUT.toMillis());
+                socket.getOutputStream().write(("POST " + spec.path() + " HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: 1\r\nConnection: close\r\n\r\n{")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getInputStream().readAllBytes(); // a 400 (or 403), through the path of every answer
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": warm-up request failed: " + e);
+        } finally {
+            WARM_UP_LOCK.unlock();
+        }
     }
 
     /** The endpoint, with the port actually bound: {@code http://127.0.0.1:54321/mcp}. */
