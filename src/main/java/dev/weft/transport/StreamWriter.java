@@ -176,11 +176,14 @@ final class StreamWriter {
         LOG.log(System.Logger.Level.DEBUG, () -> name + ": event stream closed by the server; the client may resume");
     }
 
-    /** The client went away: the stream lives on in the event store. */
+    /**
+     * The client went away: the stream lives on in the event store (but a response that was being written as JSON,
+     * which has no event id, is lost with the connection).
+     */
     private void broken(IOException e) {
         stream.detach(this);
         out.fail(e);
-        LOG.log(System.Logger.Level.DEBUG, () -> name + ": the client went away (" + e + "); " + stream
-                + " goes on in the event store");
+        LOG.log(System.Logger.Level.DEBUG, () -> name + ": the client went away (" + e + "); what is left of "
+                + stream + " goes on in the event store");
     }
 }

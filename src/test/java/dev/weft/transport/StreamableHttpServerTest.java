@@ -41,6 +41,7 @@ class StreamableHttpServerTest {
 
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final CountDownLatch slowStarted = new CountDownLatch(1);
     private ServerFixture fixture;
 
     @AfterEach
@@ -78,6 +79,7 @@ class StreamableHttpServerTest {
                     return obj("polled", true);
                 })
                 .withRequestHandler("slow", request -> {
+                    slowStarted.countDown();
                     assertThat(release.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
                     request.connection().notify("notifications/progress", obj("progressToken", "s", "progress", 1));
                     return obj("slow", true);
@@ -257,6 +259,30 @@ class StreamableHttpServerTest {
                 d -> assertThat(d).contains("\"id\":6").contains("\"slow\":true"));
         assertThat(f.post(request(7, "echo", "{\"still\":true}"), Map.of("Mcp-Session-Id", session)).json()
                 .at("/result/still").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aCancelledRequestsResponseEndsWithoutAnAnswer() throws Exception {
+        ServerFixture f = start(HttpServerSpec.loopback());
+        String session = f.initialize();
+        InputStreamResponseListener listener = new InputStreamResponseListener();
+        SharedHttpClient.get().newRequest(f.uri()).method("POST")
+                .headers(h -> h.put("Accept", "application/json, text/event-stream").put("Mcp-Session-Id", session))
+                .body(new org.eclipse.jetty.client.StringRequestContent("application/json",
+                        request(8, "slow", "{}")))
+                .send(listener);
+        assertThat(slowStarted.await(10, TimeUnit.SECONDS)).isTrue();
+
+        ServerFixture.Raw cancel = f.post("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/cancelled\","
+                + "\"params\":{\"requestId\":8,\"reason\":\"test\"}}", Map.of("Mcp-Session-Id", session));
+
+        assertThat(cancel.status()).isEqualTo(202);
+        Response response = listener.get(10, TimeUnit.SECONDS);
+        assertThat(response.getStatus()).isEqualTo(200);
+        try (InputStream in = listener.getInputStream()) {
+            assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).doesNotContain("\"id\":8");
+        }
+        assertThat(f.post(request(9, "echo", "{}"), Map.of("Mcp-Session-Id", session)).status()).isEqualTo(200);
     }
 
     /** Reads until {@code marker} has been seen; returns what was read. */
