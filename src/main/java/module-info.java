@@ -4,6 +4,7 @@
 module dev.weft {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive org.eclipse.jetty.client;
+    requires org.eclipse.jetty.server;
 
     exports dev.weft.scope;
     exports dev.weft.jsonrpc;
