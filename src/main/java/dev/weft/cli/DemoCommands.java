@@ -8,20 +8,24 @@ import dev.weft.mcp.McpSession;
 import dev.weft.mcp.RequestOptions;
 import dev.weft.mcp.Tool;
 import dev.weft.server.McpServer;
+import dev.weft.transport.HttpServerSpec;
 import dev.weft.transport.ProcessExitedException;
 import dev.weft.transport.ProcessSpec;
 import dev.weft.transport.StdioTransport;
+import dev.weft.transport.StreamableHttpServer;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
- * {@code weft serve --demo} (serves the {@link DemoServer} toolset over standard input and output) and {@code weft
+ * {@code weft serve --demo [--http HOST:PORT]} (serves the {@link DemoServer} toolset over standard input and output,
+ * or over Streamable HTTP) and {@code weft
  * demo} (starts that server as a child process and runs a short scripted session against it: a call, progress, a
  * tool's error, a crash in the middle of a call that fails at once with its cause, and a fresh session).
  */
@@ -36,21 +40,26 @@ final class DemoCommands {
         return List.of(
                 new Command("demo", "Run a scripted session against the demo server, crash included", DemoCommands::demo,
                         List.of()),
-                new Command("serve", "Serve the built-in demo toolset over stdin and stdout (--demo)",
+                new Command("serve", "Serve the built-in demo toolset over stdio or Streamable HTTP (--demo)",
                         DemoCommands::serve, List.of()));
     }
 
     // ---- weft serve --------------------------------------------------------------------------------------------------
 
-    private static final String SERVE_USAGE = "Usage: weft serve --demo";
+    private static final String SERVE_USAGE = "Usage: weft serve --demo [--http HOST:PORT]";
     private static final String SERVE_HELP = SERVE_USAGE + """
 
 
-            Serves the built-in demo toolset as an MCP server over standard input and output, for the client that
-            started this process, until that client closes its end. Its tools: echo {message}, slow {steps} (reports
-            progress, 100 ms a step), fail {reason} (an error result) and crash {afterMillis} (ends the server in the
-            middle of the call with SIGKILL, as a crash would). Standard output carries nothing but protocol messages; logs go to
-            standard error.
+            Serves the built-in demo toolset as an MCP server. Its tools: echo {message}, slow {steps} (reports
+            progress, 100 ms a step), fail {reason} (an error result) and crash {afterMillis} (kills the server in the
+            middle of the call with SIGKILL, as a crash would).
+
+            Without --http it serves the client that started this process, over standard input and output, until that
+            client closes its end; standard output then carries nothing but protocol messages, and logs go to standard
+            error. With --http HOST:PORT it serves any number of clients over Streamable HTTP at http://HOST:PORT/mcp
+            (PORT 0 picks a free port; the first line on standard output is the endpoint's URL) until stopped with
+            Ctrl-C. A loopback HOST such as 127.0.0.1 accepts only requests whose Host and Origin are local, against
+            DNS rebinding.
             """;
 
     private static int serve(List<String> args, Io io) {
@@ -58,14 +67,43 @@ final class DemoCommands {
             io.out().print(SERVE_HELP);
             return Main.OK;
         }
-        if (!args.equals(List.of("--demo"))) {
-            io.err().println("weft serve: " + (args.isEmpty() ? "missing --demo (the only toolset there is)"
-                    : "unexpected argument '" + args.stream().filter(a -> !a.equals("--demo")).findFirst()
-                    .orElse("--demo") + "'"));
-            io.err().println(SERVE_USAGE);
-            return Main.USAGE;
+        String http = null;
+        boolean demo = false;
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (arg.equals("--demo")) {
+                demo = true;
+            } else if (arg.equals("--http") && i + 1 < args.size()) {
+                http = args.get(++i);
+            } else {
+                return serveUsage(io, arg.equals("--http") ? "--http needs HOST:PORT"
+                        : "unexpected argument '" + arg + "'");
+            }
+        }
+        if (!demo) {
+            return serveUsage(io, "missing --demo (the only toolset there is)");
+        }
+        HttpServerSpec spec = null;
+        if (http != null) {
+            int colon = http.lastIndexOf(':');
+            try {
+                spec = HttpServerSpec.loopback().withHost(http.substring(0, Math.max(0, colon)))
+                        .withPort(Integer.parseInt(http.substring(colon + 1)));
+            } catch (RuntimeException e) {
+                return serveUsage(io, "--http wants HOST:PORT, such as 127.0.0.1:3000, got '" + http + "'");
+            }
         }
         McpServer server = DemoServer.build(Main.weftVersion());
+        return spec == null ? serveStdio(server) : serveHttp(server, spec, io);
+    }
+
+    private static int serveUsage(Io io, String reason) {
+        io.err().println("weft serve: " + reason);
+        io.err().println(SERVE_USAGE);
+        return Main.USAGE;
+    }
+
+    private static int serveStdio(McpServer server) {
         PrintStream stdout = System.out;
         System.setOut(System.err); // nothing but protocol frames on standard output, whatever else prints
         try {
@@ -78,6 +116,34 @@ final class DemoCommands {
             server.close();
             System.setOut(stdout);
         }
+    }
+
+    private static int serveHttp(McpServer server, HttpServerSpec spec, Io io) {
+        StreamableHttpServer http;
+        try {
+            http = server.serveHttp(spec);
+        } catch (IOException | RuntimeException e) {
+            io.err().println("weft serve: cannot serve at " + spec.host() + ":" + spec.port() + ": " + e.getMessage());
+            return Main.TRANSPORT;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            http.close();
+            server.close();
+            stopped.countDown();
+        }, "weft-serve-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        io.out().println(http.uri());
+        io.out().flush();
+        io.err().println("weft serve: the demo toolset at " + http.uri() + "; Ctrl-C stops it");
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            http.close();
+            server.close();
+        }
+        return Main.OK;
     }
 
     // ---- weft demo -----------------------------------------------------------------------------------------------------

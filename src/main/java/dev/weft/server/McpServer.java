@@ -10,7 +10,10 @@ import dev.weft.mcp.Prompt;
 import dev.weft.mcp.Resource;
 import dev.weft.mcp.ResourceTemplate;
 import dev.weft.mcp.Tool;
+import dev.weft.transport.HttpServerSpec;
 import dev.weft.transport.StdioTransport;
+import dev.weft.transport.StreamableHttpServer;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,8 +25,8 @@ import java.util.function.UnaryOperator;
 
 /**
  * An MCP server: tools, resources, resource templates, prompts and completions with plain blocking handlers, served to
- * any number of clients over any {@link Transport}: {@link #serveStdio()} for a server started by its client,
- * {@link #serve(Transport)} for anything else (Streamable HTTP hands each new session's transport to it).
+ * any number of clients: {@link #serveStdio()} for a server started by its client, {@link #serveHttp} over Streamable
+ * HTTP, {@link #serve(Transport)} over any other transport.
  *
  * <pre>{@code
  * McpServer server = McpServer.builder("weather", "1.0")
@@ -168,6 +171,17 @@ public final class McpServer implements AutoCloseable {
         } finally {
             session.close();
         }
+    }
+
+    /**
+     * Serves clients over Streamable HTTP: starts a Jetty 12 server bound as {@code spec} says (127.0.0.1 and any free
+     * port by default; see {@link HttpServerSpec#loopback()}), whose every new session this server serves. Closing the
+     * returned server ends its sessions and stops it. One virtual thread per exchange.
+     *
+     * @throws IOException if the server cannot bind
+     */
+    public StreamableHttpServer serveHttp(HttpServerSpec spec) throws IOException {
+        return StreamableHttpServer.start(Objects.requireNonNull(spec, "spec"), this::serve);
     }
 
     /** The number of sessions still open. */

@@ -50,9 +50,12 @@ public final class RequestContext {
         return requestId;
     }
 
-    /** The client's name and version, as it introduced itself. */
-    public Implementation clientInfo() {
-        return session.clientInfo().orElseThrow();
+    /**
+     * The client's name and version, as it introduced itself; empty when this session never saw its
+     * {@code initialize} (a stateless HTTP server serves each request in a session of its own).
+     */
+    public Optional<Implementation> clientInfo() {
+        return session.clientInfo();
     }
 
     /** The protocol revision of this session. */
@@ -173,6 +176,16 @@ public final class RequestContext {
             roots.add(McpProtocol.fromJson(root, Root.class));
         }
         return roots;
+    }
+
+    /**
+     * Closes the stream that carries this request's answer, without ending the request, where the transport has such
+     * streams (Streamable HTTP): the client reconnects and resumes it after the server's retry delay, and gets what
+     * was sent meanwhile. A server does this to shed a long-held connection (SEP-1699). {@code false} when the
+     * transport has no stream to close.
+     */
+    public boolean closeStream() {
+        return session.closeStream(requestId);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.weft.jsonrpc.RpcError;
 import dev.weft.jsonrpc.RpcErrorException;
 import dev.weft.jsonrpc.RpcException;
 import dev.weft.jsonrpc.Transport;
+import dev.weft.transport.HttpServerSession;
 import dev.weft.mcp.CallToolResult;
 import dev.weft.mcp.Completion;
 import dev.weft.mcp.Implementation;
@@ -47,18 +48,20 @@ final class ServerSession implements ServedSession {
     }
 
     private final McpServer server;
+    private final Transport transport;
     private final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
     private volatile Connection connection; // set once by open, before any handler can need it
     private volatile Handshake handshake; // null until initialize
     private volatile LogLevel logLevel; // null until the client sets one: every level is sent
 
-    private ServerSession(McpServer server) {
+    private ServerSession(McpServer server, Transport transport) {
         this.server = server;
+        this.transport = transport;
     }
 
     /** Serves {@code transport}: opens the connection (its reader starts) and returns at once. */
     static ServerSession open(McpServer server, Transport transport) {
-        ServerSession session = new ServerSession(server);
+        ServerSession session = new ServerSession(server, transport);
         session.connection = Connection.open(transport, session.options());
         return session;
     }
@@ -254,6 +257,14 @@ final class ServerSession implements ServedSession {
         } catch (RpcException e) {
             LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": " + method + " not sent: " + e);
         }
+    }
+
+    /**
+     * Closes the stream that carries the answer to {@code requestId}, when the transport has one per request
+     * (Streamable HTTP); the request goes on, and the client resumes the stream. {@code false} when there is none.
+     */
+    boolean closeStream(RequestId requestId) {
+        return transport instanceof HttpServerSession http && http.closeStream(requestId);
     }
 
     boolean subscribedTo(String uri) {

@@ -40,6 +40,29 @@ class DemoCommandsTest {
     }
 
     @Test
+    void theDemoServerServesOverStreamableHttpUntilStopped() throws Exception {
+        List<String> command = new ArrayList<>(DemoCommands.serverCommand());
+        command.addAll(List.of("--http", "127.0.0.1:0"));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (var out = new java.io.BufferedReader(new java.io.InputStreamReader(process.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8))) {
+            String url = out.readLine();
+            assertThat(url).matches("http://127\\.0\\.0\\.1:\\d+/mcp");
+            try (McpSession session = McpSession.open(dev.weft.transport.StreamableHttpTransport.open(
+                    dev.weft.transport.HttpSpec.of(url)))) {
+                assertThat(session.callTool("echo", Map.of("message", "over http")).text()).isEqualTo("over http");
+                List<Progress> progress = new ArrayList<>();
+                session.callTool("slow", Map.of("steps", 2), RequestOptions.DEFAULT.withProgress(progress::add));
+                assertThat(progress).hasSize(2);
+            }
+        } finally {
+            process.destroy(); // SIGTERM: the shutdown hook closes the server
+            assertThat(process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(process.exitValue()).isEqualTo(143); // ended by SIGTERM, after the hook ran
+    }
+
+    @Test
     void theDemoNarratesEveryStepAndExitsZero() {
         Cli.Result result = Cli.run("demo");
 
@@ -66,13 +89,16 @@ class DemoCommandsTest {
         Cli.Result bare = Cli.run("serve");
         assertThat(bare.status()).isEqualTo(2);
         assertThat(bare.errLines()).containsExactly("weft serve: missing --demo (the only toolset there is)",
-                "Usage: weft serve --demo");
+                "Usage: weft serve --demo [--http HOST:PORT]");
         Cli.Result extra = Cli.run("serve", "--demo", "--fast");
         assertThat(extra.status()).isEqualTo(2);
         assertThat(extra.errLines().getFirst()).isEqualTo("weft serve: unexpected argument '--fast'");
         Cli.Result help = Cli.run("serve", "--help");
         assertThat(help.status()).isZero();
-        assertThat(help.out()).startsWith("Usage: weft serve --demo\n\n");
+        assertThat(help.out()).startsWith("Usage: weft serve --demo [--http HOST:PORT]\n\n");
+        Cli.Result badHttp = Cli.run("serve", "--demo", "--http", "nowhere");
+        assertThat(badHttp.status()).isEqualTo(2);
+        assertThat(badHttp.errLines().getFirst()).contains("--http wants HOST:PORT");
         assertThat(Cli.run("demo", "now").status()).isEqualTo(2);
         assertThat(Cli.run("demo", "--help").out()).startsWith("Usage: weft demo\n");
     }

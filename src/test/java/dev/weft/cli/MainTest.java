@@ -45,7 +45,7 @@ class MainTest {
                 .containsPattern("(?m)^  prompts get +.+$")
                 .containsPattern("(?m)^  ping +Ping the server and show the round trip time$")
                 .containsPattern("(?m)^  demo +Run a scripted session against the demo server, crash included$")
-                .containsPattern("(?m)^  serve +Serve the built-in demo toolset over stdin and stdout \\(--demo\\)$")
+                .containsPattern("(?m)^  serve +Serve the built-in demo toolset over stdio or Streamable HTTP \\(--demo\\)$")
                 .contains("-h, --help", "-V, --version")
                 .contains("Exit status: 0 success, 1 the tool reported an error, 2 wrong arguments, 3 ")
                 .doesNotContain("come with later versions");

@@ -318,6 +318,29 @@ class McpServerTest {
     }
 
     @Test
+    void overStreamableHttpStatefulAndStateless() throws Exception {
+        for (boolean stateless : new boolean[] {false, true}) {
+            McpServer server = builder()
+                    .tool(tool("who", null), (args, ctx) -> CallToolResult.text(
+                            ctx.clientInfo().map(i -> i.name()).orElse("a stranger")))
+                    .build();
+            toClose.add(server);
+            dev.weft.transport.StreamableHttpServer http = server.serveHttp(
+                    dev.weft.transport.HttpServerSpec.loopback().withStateless(stateless));
+            toClose.add(http);
+            McpSession client = McpSession.open(dev.weft.transport.StreamableHttpTransport.open(
+                    dev.weft.transport.HttpSpec.of(http.uri())), McpClientOptions.defaults());
+            toClose.add(client);
+            List<Progress> progress = new ArrayList<>();
+            CallToolResult slow = client.callTool("echo", Map.of("message", "over http"),
+                    RequestOptions.DEFAULT.withProgress(progress::add));
+            assertThat(slow.text()).isEqualTo("over http");
+            // A stateless server serves each request in a session of its own, which never saw initialize.
+            assertThat(client.callTool("who", Map.of()).text()).isEqualTo(stateless ? "a stranger" : "weft");
+        }
+    }
+
+    @Test
     void structuredResultsCarryTheirJsonAsTextToo() {
         JsonNode weather = McpProtocol.mapper().createObjectNode().put("temperature", 21);
         McpSession client = connect(builder()

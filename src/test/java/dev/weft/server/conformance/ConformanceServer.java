@@ -35,8 +35,8 @@ public final class ConformanceServer {
     private ConformanceServer() {
     }
 
-    /** The fixture server. {@code closeStream} closes the stream of a request in flight (the HTTP layer's). */
-    public static McpServer build(StreamCloser closeStream) {
+    /** The fixture server. */
+    public static McpServer build() {
         return McpServer.builder("mcp-conformance-test-server", "1.0.0")
                 .tool(tool("test_simple_text", "Tests simple text content response"),
                         (args, ctx) -> CallToolResult.text("This is a simple text response for testing."))
@@ -62,7 +62,7 @@ public final class ConformanceServer {
                 })
                 .tool(tool("test_reconnection", "Tests SSE stream disconnection and client reconnection (SEP-1699)"),
                         (args, ctx) -> {
-                            closeStream.close(ctx);
+                            ctx.closeStream();
                             Thread.sleep(Duration.ofMillis(100));
                             return CallToolResult.text("Reconnection test completed successfully. If you received"
                                     + " this, the client properly reconnected after stream closure.");
@@ -129,12 +129,6 @@ public final class ConformanceServer {
                                 new Content.Text("Please analyze the image above.")))
                 .completions((ref, argument, value, resolved, ctx) -> new Completion(List.of(), 0, false))
                 .build();
-    }
-
-    /** Closes the stream that carries a request in flight, so that the client must resume it. */
-    @FunctionalInterface
-    public interface StreamCloser {
-        void close(RequestContext context);
     }
 
     private static CallToolResult logging(JsonNode args, RequestContext ctx) throws InterruptedException {
