@@ -55,11 +55,11 @@ public interface Transport extends AutoCloseable {
      * Lets a transport that reads on threads of its own hand each message straight to {@code router} on the thread that
      * read it, instead of queueing it for {@link #receive}: this saves a thread hand-off per message, which costs more
      * than the rest of a fast call. What the router declines ({@code false}, or an exception) goes through
-     * {@code receive} as usual. The order holds: the router gets a message only when every message read before it has
-     * been taken by the router or returned by {@code receive} (and the receiver has come back for more), and none after
-     * the transport has ended. The router must be thread-safe and quick, must not block and must not call the
-     * transport. Called at most once, before the first {@code receive}; the default ignores it, and every message goes
-     * through {@code receive}.
+     * {@code receive} as usual. The order holds: the router gets a message only when every message its reading thread
+     * read before it has been taken by the router or returned by {@code receive} (and the receiver has come back for
+     * more). The transport may end while the router runs. The router must be thread-safe and quick, must not block and
+     * must not call the transport. Called at most once, before the first {@code receive}; the default ignores it, and
+     * every message goes through {@code receive}.
      */
     default void routeDirectly(Predicate<Message> router) {
     }

@@ -25,11 +25,13 @@ import java.util.function.UnaryOperator;
  * {@link #take} throws. An end that discards (our own close) drops them, even when an earlier end is kept. After the
  * end, {@link #offer} drops the item and returns {@code false}.
  *
- * <p><b>The direct route</b>: an offering thread hands its item to the {@linkplain #routeDirectly direct route}, under
- * {@code lock}, when nothing is queued and the receiver holds no item (it has come back to {@link #take} for more since
- * it last took one); only what the route declines, or what arrives while the receiver is behind, is queued. So the
- * route and the receiver together see the items in the order they were offered, and a message takes no thread
- * hand-off on its way in the common case: the receiver's wake-up costs more than the rest of a fast call.
+ * <p><b>The direct route</b>: an offering thread hands its item to the {@linkplain #routeDirectly direct route} when
+ * nothing is queued, the receiver holds no item (it has come back to {@link #take} for more since it last took one) and
+ * no other reader is routing: it decides so under {@code lock} and marks itself {@code routing}, then routes after
+ * unlocking (the route wakes threads). What the route declines is queued then, and what arrives meanwhile, or while the
+ * receiver is behind, is queued too. So each reader's items reach the route and the receiver, together, in the order
+ * it offered them, and a message takes no thread hand-off on its way in the common case: the receiver's wake-up costs
+ * more than the rest of a fast call.
  *
  * <p><b>Bounded</b>, the invariant: {@code queuedBytes} is the sum of the queued items' sizes, and it is at most
  * {@code capacityBytes} unless a single item is queued. {@link #offer} waits while the queue is full, so a receiver
@@ -48,6 +50,7 @@ final class BoundedInbox<T> {
     private long queuedBytes; // sum of entries' bytes; lock
     private volatile IOException end; // the terminal error, set once under lock; read without it by end()
     private boolean receiverHolding; // the receiver took an item and has not come back to take() since; lock
+    private boolean routing; // a reader is handing an item to the direct route, outside the lock; lock
     private volatile Predicate<? super T> direct; // set once by routeDirectly; called under lock
 
     /**
@@ -62,8 +65,9 @@ final class BoundedInbox<T> {
 
     /**
      * Sets the direct route: a test that takes an item on the offering thread, returning {@code false} to have it queued
-     * after all. It runs under the inbox's lock (so never after the end), so it must be quick, must not block, and must
-     * not call back into this inbox or its transport. Set it once, before the first offer.
+     * after all. It runs on one reader at a time, outside the inbox's lock; the transport may end while it runs, so what
+     * it delivers must tolerate a late end (the connection's pending calls do). It must be quick and must not block.
+     * Set it once, before the first offer.
      */
     void routeDirectly(Predicate<? super T> route) {
         direct = route;
@@ -78,28 +82,50 @@ final class BoundedInbox<T> {
      * @throws InterruptedException if interrupted while waiting; nothing is queued
      */
     boolean offer(T item, long bytes) throws InterruptedException {
+        Predicate<? super T> route = direct;
         lock.lock();
         try {
             if (end != null) {
                 return false;
             }
-            Predicate<? super T> route = direct;
-            if (route != null && !receiverHolding && entries.isEmpty() && routed(route, item)) {
-                return true;
+            if (route == null || receiverHolding || routing || !entries.isEmpty()) {
+                return enqueue(item, bytes);
             }
-            while (end == null && !entries.isEmpty() && queuedBytes + bytes > capacityBytes) {
-                changed.await();
+            routing = true; // decided under the lock: this thread routes, and nobody else until it is done
+        } finally {
+            lock.unlock();
+        }
+        boolean taken = routed(route, item); // acted on after unlocking: the route wakes threads
+        lock.lock();
+        try {
+            routing = false;
+            if (taken) {
+                return true;
             }
             if (end != null) {
                 return false;
             }
-            entries.addLast(new Entry<>(item, bytes));
+            entries.addLast(new Entry<>(item, bytes)); // declined: queued, capacity or not, as if first in line
             queuedBytes += bytes;
             changed.signalAll();
             return true;
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Queues {@code item}, waiting while the queue is full; the caller holds {@code lock}. */
+    private boolean enqueue(T item, long bytes) throws InterruptedException {
+        while (end == null && !entries.isEmpty() && queuedBytes + bytes > capacityBytes) {
+            changed.await();
+        }
+        if (end != null) {
+            return false;
+        }
+        entries.addLast(new Entry<>(item, bytes));
+        queuedBytes += bytes;
+        changed.signalAll();
+        return true;
     }
 
     /** Whether the direct route took {@code item}; one that fails leaves the item to the receiver. */

@@ -341,6 +341,30 @@ class McpServerTest {
     }
 
     @Test
+    void badRequestsGetTheRightErrorAndTheSessionGoesOn() {
+        McpSession client = connect(builder().build());
+        ObjectNode wrongName = McpProtocol.mapper().createObjectNode().put("name", 5);
+        ObjectNode wrongArguments = McpProtocol.mapper().createObjectNode().put("name", "echo").put("arguments", "x");
+        ObjectNode badCursor = McpProtocol.mapper().createObjectNode().put("cursor", "many");
+        record Case(String method, JsonNode params, int code, String says) {
+        }
+        for (Case c : List.of(
+                new Case("no/such/method", null, -32601, "no/such/method"),
+                new Case("tools/call", wrongName, -32602, "\"name\" must be a string"),
+                new Case("tools/call", wrongArguments, -32602, "arguments of echo must be an object"),
+                new Case("tools/list", badCursor, -32602, "invalid cursor"),
+                new Case("resources/read", null, -32602, "\"uri\" must be a string"),
+                new Case("logging/setLevel", null, -32602, "\"level\" must be a string"))) {
+            assertThatThrownBy(() -> client.request(c.method(), c.params(), RequestOptions.DEFAULT))
+                    .as(c.method()).isInstanceOfSatisfying(PeerErrorException.class, e -> {
+                        assertThat(e.error().code()).isEqualTo(c.code());
+                        assertThat(e.error().message()).contains(c.says());
+                    });
+        }
+        assertThat(client.callTool("echo", Map.of("message", "still serving")).text()).isEqualTo("still serving");
+    }
+
+    @Test
     void structuredResultsCarryTheirJsonAsTextToo() {
         JsonNode weather = McpProtocol.mapper().createObjectNode().put("temperature", 21);
         McpSession client = connect(builder()

@@ -75,7 +75,7 @@ class PinningFilterTest {
         assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
                 "Waited for initialization of dev.weft.scope.TaskScopeImpl$SubtaskImpl by another thread", frames,
                 false))).isEmpty();
-        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(30),
                 "Native or VM frame on stack", List.of(frame("java.lang.VirtualThread", "park"),
                         frame("dev.weft.scope.Something", "<clinit>")), false)))
                 .as("the thread that blocks inside our initializer").isNotEmpty();
@@ -89,9 +89,9 @@ class PinningFilterTest {
                 "Freeze or preempt failed (2)", frames, false))).isEmpty();
         assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
                 "In critical section", frames, false))).isEmpty();
-        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(30),
                 "Freeze or preempt failed (4)", frames, false))).isNotEmpty();
-        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(3),
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(30),
                 "Monitor held", frames, false))).isNotEmpty();
     }
 
@@ -104,6 +104,19 @@ class PinningFilterTest {
                 false))).isEmpty();
         assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(25), reason, frames,
                 false))).isNotEmpty();
+    }
+
+    @Test
+    void aBriefPinInsideAnotherLibraryIsNotOursButALongOneIs() {
+        List<Pinning.Frame> frames = List.of(frame("sun.nio.ch.SelectorImpl", "cancel"),
+                frame("org.eclipse.jetty.io.SelectableChannelEndPoint", "doClose"),
+                frame("dev.weft.transport.SseReader", "fill"));
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofNanos(3_000),
+                "Freeze or preempt failed (7)", frames, false))).isEmpty();
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(25),
+                "Freeze or preempt failed (7)", frames, false))).isNotEmpty();
+        assertThat(Pinning.culprits(new Pinning.Pin(1, "t", Instant.now(), Duration.ofNanos(3_000),
+                "Monitor held", List.of(frame("dev.weft.transport.SseReader", "fill")), false))).isNotEmpty();
     }
 
     @Test
@@ -127,6 +140,7 @@ class PinningFilterTest {
     }
 
     private static Pinning.Pin pin(Pinning.Frame... frames) {
-        return new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(1), "test", Arrays.asList(frames), false);
+        // Long enough to count as real blocking wherever it happened (see Pinning.BRIEF_ELSEWHERE).
+        return new Pinning.Pin(1, "t", Instant.now(), Duration.ofMillis(30), "test", Arrays.asList(frames), false);
     }
 }
