@@ -5,6 +5,7 @@ module dev.weft {
     requires transitive com.fasterxml.jackson.databind;
     requires transitive org.eclipse.jetty.client;
     requires org.eclipse.jetty.server;
+    requires com.networknt.schema;
 
     exports dev.weft.scope;
     exports dev.weft.jsonrpc;

@@ -99,7 +99,12 @@ public final class McpServer implements AutoCloseable {
             return this;
         }
 
-        /** Offers a tool; a tool of the same name is replaced. */
+        /**
+         * Offers a tool; a tool of the same name is replaced. Calls whose arguments do not fit the tool's input schema
+         * get an error result ({@code isError}) saying why, and never reach the handler.
+         *
+         * @throws IllegalArgumentException if the input schema cannot be compiled
+         */
         public Builder tool(Tool tool, ToolHandler handler) {
             registry = registry.withTool(Objects.requireNonNull(tool, "tool"), Objects.requireNonNull(handler));
             return this;

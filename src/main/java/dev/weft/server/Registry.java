@@ -1,5 +1,6 @@
 package dev.weft.server;
 
+import com.networknt.schema.Schema;
 import dev.weft.mcp.Prompt;
 import dev.weft.mcp.Resource;
 import dev.weft.mcp.ResourceTemplate;
@@ -18,7 +19,8 @@ import java.util.Map;
 record Registry(Map<String, RegisteredTool> tools, Map<String, RegisteredResource> resources,
                 List<RegisteredTemplate> templates, Map<String, RegisteredPrompt> prompts) {
 
-    record RegisteredTool(Tool tool, ToolHandler handler) {
+    /** A tool, its handler, and its compiled input schema ({@code null} when it has none). */
+    record RegisteredTool(Tool tool, ToolHandler handler, Schema inputSchema) {
     }
 
     record RegisteredResource(Resource resource, ResourceHandler handler) {
@@ -41,7 +43,7 @@ record Registry(Map<String, RegisteredTool> tools, Map<String, RegisteredResourc
 
     Registry withTool(Tool tool, ToolHandler handler) {
         Map<String, RegisteredTool> more = new LinkedHashMap<>(tools);
-        more.put(tool.name(), new RegisteredTool(tool, handler));
+        more.put(tool.name(), new RegisteredTool(tool, handler, ToolSchemas.compile(tool)));
         return new Registry(more, resources, templates, prompts);
     }
 

@@ -148,6 +148,11 @@ final class ServerSession implements ServedSession {
         } else if (!arguments.isObject()) {
             throw RpcErrorException.invalidParams("arguments of " + name + " must be an object");
         }
+        List<String> problems = ToolSchemas.problems(tool.inputSchema(), arguments);
+        if (!problems.isEmpty()) { // a tool's input errors are its results, so that the model can correct itself
+            return McpProtocol.toJson(CallToolResult.error("Invalid arguments for tool " + name + ": "
+                    + String.join("; ", problems)));
+        }
         CallToolResult result;
         try {
             result = tool.handler().call(arguments, context(request));

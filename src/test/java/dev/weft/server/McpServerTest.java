@@ -365,6 +365,39 @@ class McpServerTest {
     }
 
     @Test
+    void argumentsThatDoNotFitTheInputSchemaAreTheToolsErrorAndNeverReachTheHandler() throws Exception {
+        List<JsonNode> reached = new CopyOnWriteArrayList<>();
+        JsonNode schema = McpProtocol.mapper().readTree("""
+                {"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                 "$defs": {"city": {"type": "string", "minLength": 2}},
+                 "properties": {"count": {"type": "integer", "minimum": 1}, "city": {"$ref": "#/$defs/city"}},
+                 "required": ["count"], "additionalProperties": false}""");
+        McpSession client = connect(builder()
+                .tool(new Tool("strict", null, null, schema, null, null, null, null, null), (args, ctx) -> {
+                    reached.add(args);
+                    return CallToolResult.text("ok");
+                }).build());
+        assertThat(client.callTool("strict", Map.of("count", 2, "city", "Rome")).text()).isEqualTo("ok");
+        List<Map<String, ?>> bads = List.of(Map.of(), Map.of("count", "two"), Map.of("count", 0),
+                Map.of("count", 1, "city", "X"), Map.of("count", 1, "extra", true));
+        for (Map<String, ?> bad : bads) {
+            CallToolResult result = client.callTool("strict", bad);
+            assertThat(result.isError()).as("%s", bad).isTrue();
+            assertThat(result.text()).as("%s", bad).startsWith("Invalid arguments for tool strict: ");
+        }
+        assertThat(reached).hasSize(1);
+    }
+
+    @Test
+    void aSchemaThatReachesOutIsRefusedAtRegistration() throws Exception {
+        JsonNode remote = McpProtocol.mapper().readTree("""
+                {"type": "object", "properties": {"x": {"$ref": "https://example.com/schemas/x.json"}}}""");
+        assertThatThrownBy(() -> McpServer.builder("s", "1").tool(new Tool("remote", null, null, remote, null, null,
+                null, null, null), (args, ctx) -> null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the input schema of tool remote is not usable");
+    }
+
+    @Test
     void structuredResultsCarryTheirJsonAsTextToo() {
         JsonNode weather = McpProtocol.mapper().createObjectNode().put("temperature", 21);
         McpSession client = connect(builder()
