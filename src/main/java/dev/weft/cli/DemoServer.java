@@ -41,7 +41,7 @@ final class DemoServer {
                 .tool(tool("fail", "Reports an error, as a tool does when it cannot do its job", "reason", "string",
                                 "What went wrong", true),
                         (args, ctx) -> CallToolResult.error("failed: " + args.path("reason").asText("no reason")))
-                .tool(tool("crash", "Ends the server process in the middle of the call", "afterMillis", "integer",
+                .tool(tool("crash", "Kills the server process (SIGKILL) in the middle of the call", "afterMillis", "integer",
                                 "How long to work before the crash (default 300)", false),
                         (args, ctx) -> {
                             long after = Math.clamp(args.path("afterMillis").asLong(300), 0, 60_000);
