@@ -2,15 +2,13 @@ package dev.weft.mcp.conformance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.testing.ConformanceSuite;
 import dev.weft.testing.HardTimeout;
 import dev.weft.testing.NpmPeers;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -33,43 +31,17 @@ class ConformanceClientTest {
                 + ConformanceClient.class.getName();
     }
 
-    private static Result conformance(String... args) throws IOException, InterruptedException {
-        Path node22 = NpmPeers.node22();
-        Path suite = NpmPeers.mcpModules().resolve("@modelcontextprotocol/conformance/dist/index.js");
-        List<String> command = new ArrayList<>(List.of(node22.toString(), suite.toString(), "client",
-                "--command", clientCommand(), "-o", OUT.toString()));
-        command.addAll(List.of(args));
-        Files.createDirectories(OUT);
-        Path log = Files.createTempFile("weft-conformance", ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
-        // The suite's own bin runs whatever node is first on PATH; so may anything it spawns.
-        builder.environment().put("PATH", node22.getParent() + ":" + System.getenv("PATH"));
-        Process process = builder.start();
-        try {
-            if (!process.waitFor(170, TimeUnit.SECONDS)) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly().waitFor();
-                throw new AssertionError("conformance " + List.of(args) + " did not finish:\n" + read(log));
-            }
-            return new Result(process.exitValue(), read(log));
-        } finally {
-            Files.deleteIfExists(log);
-        }
-    }
-
-    private static String read(Path log) throws IOException {
-        return Files.readString(log, StandardCharsets.UTF_8).replaceAll("\u001b\\[[0-9;]*m", "");
-    }
-
-    record Result(int exit, String output) {
+    private static ConformanceSuite.Result conformance(String... args) throws IOException, InterruptedException {
+        List<String> all = new ArrayList<>(List.of("client", "--command", clientCommand()));
+        all.addAll(List.of(args));
+        return ConformanceSuite.run(OUT, all);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"initialize", "tools_call", "elicitation-sep1034-client-defaults", "sse-retry"})
     @HardTimeout(seconds = 180)
     void aPlainScenarioPasses(String scenario) throws Exception {
-        Result result = conformance("--scenario", scenario, "--timeout", "60000");
+        ConformanceSuite.Result result = conformance("--scenario", scenario, "--timeout", "60000");
         assertThat(result.output()).as(result.output()).contains("OVERALL: PASSED").doesNotContain("FAILURE");
         assertThat(result.exit()).as(result.output()).isZero();
     }
@@ -78,7 +50,7 @@ class ConformanceClientTest {
     @HardTimeout(seconds = 180)
     void theAuthorizationScenariosFailAsTheBaselineExpects() throws Exception {
         Path baseline = NpmPeers.projectRoot().resolve("src/test/resources/conformance-client-baseline.yml");
-        Result result = conformance("--suite", "auth", "--timeout", "90000", "--expected-failures",
+        ConformanceSuite.Result result = conformance("--suite", "auth", "--timeout", "90000", "--expected-failures",
                 baseline.toString());
         assertThat(result.output()).as(result.output()).contains("Baseline check passed");
         assertThat(result.exit()).as(result.output()).isZero();
