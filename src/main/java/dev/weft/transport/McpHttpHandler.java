@@ -125,7 +125,7 @@ final class McpHttpHandler extends Handler.Abstract {
             return;
         }
         String sessionId = request.getHeaders().get(SESSION_HEADER);
-        ServerSession session;
+        HttpSessionTransport session;
         if (sessionId == null) {
             if (!initialize) {
                 refuse(out, 400, id, SERVER_ERROR, "Bad Request: Mcp-Session-Id header is required", "POST");
@@ -168,7 +168,7 @@ final class McpHttpHandler extends Handler.Abstract {
 
     /** Stateless: a transport for this POST alone, ended once it is answered. */
     private void postStateless(Message message, long bytes, ExchangeOut out) {
-        ServerSession session = server.newStatelessSession();
+        HttpSessionTransport session = server.newStatelessSession();
         if (session == null) {
             refuse(out, 503, message instanceof Request r ? r.id() : null, SERVER_ERROR,
                     "Service unavailable: too many exchanges in progress", "POST");
@@ -192,7 +192,7 @@ final class McpHttpHandler extends Handler.Abstract {
     }
 
     /** Answers a request: opens its stream, hands it to the session, and writes what comes. */
-    private void answer(ServerSession session, Request request, long bytes, ExchangeOut out, int endedStatus,
+    private void answer(HttpSessionTransport session, Request request, long bytes, ExchangeOut out, int endedStatus,
                         byte[] endedBody) {
         ServerStream stream;
         try {
@@ -230,7 +230,7 @@ final class McpHttpHandler extends Handler.Abstract {
             refuse(out, 400, null, SERVER_ERROR, "Bad Request: Mcp-Session-Id header is required", "GET");
             return;
         }
-        ServerSession session = session(sessionId, out, null, "GET");
+        HttpSessionTransport session = session(sessionId, out, null, "GET");
         if (session == null || !protocolSupported(request, out, null)) {
             return;
         }
@@ -243,7 +243,7 @@ final class McpHttpHandler extends Handler.Abstract {
     }
 
     /** The standalone stream, or the stream that {@code lastEventId} belongs to, resumed after it. */
-    private void listen(ServerSession session, String lastEventId, ExchangeOut out) {
+    private void listen(HttpSessionTransport session, String lastEventId, ExchangeOut out) {
         ServerStream stream;
         if (lastEventId == null) {
             stream = session.standalone();
@@ -304,7 +304,7 @@ final class McpHttpHandler extends Handler.Abstract {
             refuse(out, 400, null, SERVER_ERROR, "Bad Request: Mcp-Session-Id header is required", "DELETE");
             return;
         }
-        ServerSession session = session(sessionId, out, null, "DELETE");
+        HttpSessionTransport session = session(sessionId, out, null, "DELETE");
         if (session == null || !protocolSupported(request, out, null)) {
             return;
         }
@@ -313,8 +313,8 @@ final class McpHttpHandler extends Handler.Abstract {
     }
 
     /** The open session {@code sessionId}, or {@code null} after answering 404. */
-    private ServerSession session(String sessionId, ExchangeOut out, RequestId id, String method) {
-        ServerSession session = server.session(sessionId);
+    private HttpSessionTransport session(String sessionId, ExchangeOut out, RequestId id, String method) {
+        HttpSessionTransport session = server.session(sessionId);
         if (session == null) {
             refuse(out, 404, id, SESSION_NOT_FOUND, "Session not found", method);
         }

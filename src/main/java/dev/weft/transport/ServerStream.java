@@ -70,7 +70,7 @@ final class ServerStream {
 
     private static final byte[] PRIMING = new byte[0];
 
-    private final ServerSession session;
+    private final HttpSessionTransport session;
     private final String id;
     private final RequestId request;
     private final EventStore store;
@@ -88,7 +88,7 @@ final class ServerStream {
      * @param id      the stream id in the event store
      * @param request the client request it answers, or {@code null} for the standalone stream
      */
-    ServerStream(ServerSession session, String id, RequestId request, EventStore store) {
+    ServerStream(HttpSessionTransport session, String id, RequestId request, EventStore store) {
         this.session = session;
         this.id = id;
         this.request = request;

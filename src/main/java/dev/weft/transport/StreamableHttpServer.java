@@ -85,7 +85,7 @@ public final class StreamableHttpServer implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition closed = lock.newCondition();
     /** Open sessions by key (the session id; a random key in stateless mode); written under lock, read anywhere. */
-    private final ConcurrentHashMap<String, ServerSession> sessions = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, HttpSessionTransport> sessions = new ConcurrentHashMap<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
     /** {@code OPEN -> CLOSING -> CLOSED}; lock. */
     private State state = State.OPEN;
@@ -230,7 +230,7 @@ public final class StreamableHttpServer implements AutoCloseable {
         }
         try {
             stopping.countDown();
-            for (ServerSession session : new ArrayList<>(sessions.values())) {
+            for (HttpSessionTransport session : new ArrayList<>(sessions.values())) {
                 session.end(new EOFException(session.describe() + ": the server closed"), true);
             }
             try {
@@ -279,7 +279,7 @@ public final class StreamableHttpServer implements AutoCloseable {
         long period = Math.clamp(idle / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(30));
         while (!Uninterruptibles.awaitUninterruptibly(stopping, period)) {
             long now = System.nanoTime();
-            for (ServerSession session : sessions.values()) {
+            for (HttpSessionTransport session : sessions.values()) {
                 if (session.idleNanos(now) >= idle) {
                     session.end(new IOException(session.describe() + " ended: no request for "
                             + spec.sessionIdleTimeout()), true);
@@ -295,17 +295,17 @@ public final class StreamableHttpServer implements AutoCloseable {
     }
 
     /** A new session with a fresh id, or {@code null} when the server is closing or full. */
-    ServerSession newSession() {
+    HttpSessionTransport newSession() {
         return register(randomHex(16), true);
     }
 
     /** A transport for one stateless POST, or {@code null} when the server is closing or full. */
-    ServerSession newStatelessSession() {
+    HttpSessionTransport newStatelessSession() {
         return register("x" + randomHex(12), false);
     }
 
-    private ServerSession register(String key, boolean withId) {
-        ServerSession session = new ServerSession(this, withId ? key : null, key);
+    private HttpSessionTransport register(String key, boolean withId) {
+        HttpSessionTransport session = new HttpSessionTransport(this, withId ? key : null, key);
         lock.lock();
         try {
             if (state != State.OPEN || sessions.size() >= spec.maxSessions()) {
@@ -325,7 +325,7 @@ public final class StreamableHttpServer implements AutoCloseable {
     }
 
     /** Hands a new session to the consumer; {@code false} (and the session ended) if the consumer failed. */
-    boolean accept(ServerSession session) {
+    boolean accept(HttpSessionTransport session) {
         try {
             consumer.accept(session);
             return true;
@@ -338,13 +338,13 @@ public final class StreamableHttpServer implements AutoCloseable {
     }
 
     /** The open session with this id, or {@code null}. */
-    ServerSession session(String sessionId) {
-        ServerSession session = sessions.get(sessionId);
+    HttpSessionTransport session(String sessionId) {
+        HttpSessionTransport session = sessions.get(sessionId);
         return session == null || session.ended() || session.sessionId() == null ? null : session;
     }
 
     /** Called by a session as it ends. */
-    void sessionEnded(ServerSession session) {
+    void sessionEnded(HttpSessionTransport session) {
         lock.lock();
         try {
             sessions.remove(session.key(), session);

@@ -41,14 +41,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * Fields under {@code lock}: {@code requests}, {@code streams}, {@code nextStream}, {@code terminal},
  * {@code exchanges}, {@code idleSince}.
  */
-final class ServerSession implements Transport, HttpServerSession {
+final class HttpSessionTransport implements Transport, HttpServerSession {
     private static final System.Logger LOG = System.getLogger(StreamableHttpServer.class.getName());
     private static final long INBOX_BYTES = 1024 * 1024;
 
     private final StreamableHttpServer server;
     private final String sessionId;
     private final String key;
-    private final BoundedInbox<Message> inbox = new BoundedInbox<>(INBOX_BYTES, ServerSession::copyEnd);
+    private final BoundedInbox<Message> inbox = new BoundedInbox<>(INBOX_BYTES, HttpSessionTransport::copyEnd);
     private final ReentrantLock lock = new ReentrantLock();
     private final Map<RequestId, ServerStream> requests = new HashMap<>(); // open request streams
     private final Map<String, ServerStream> streams = new HashMap<>(); // open streams by stream id, standalone too
@@ -62,7 +62,7 @@ final class ServerSession implements Transport, HttpServerSession {
      * @param sessionId the session id, or {@code null} when stateless
      * @param key       a unique, unguessable prefix of this session's stream ids (the session id when there is one)
      */
-    ServerSession(StreamableHttpServer server, String sessionId, String key) {
+    HttpSessionTransport(StreamableHttpServer server, String sessionId, String key) {
         this.server = server;
         this.sessionId = sessionId;
         this.key = key;
