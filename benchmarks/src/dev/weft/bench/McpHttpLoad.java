@@ -64,7 +64,9 @@ final class McpHttpLoad implements AutoCloseable {
         this.http = new HttpClient(new HttpClientTransportOverHTTP(1));
         http.setMaxConnectionsPerDestination(4_096); // one per concurrent request, and up to 1,000 idle sessions
         http.setMaxRequestsQueuedPerDestination(65_536);
-        http.setIdleTimeout(20_000); // below both servers' 30 s, so that the server never closes a connection in use
+        // Longer than any wait for an answer: the SDK's server sends nothing on a pending call's event stream, and the
+        // client's idle timeout would fail such a call as if it had timed out.
+        http.setIdleTimeout(600_000);
         http.setFollowRedirects(false);
         http.setUserAgentField(null);
         http.start();

@@ -50,11 +50,10 @@ final class ServerBench {
     private static final int[] CALLERS = {1, 16, 64};
 
     /** How much work each section does. */
-    record Size(int tputCalls, int tputWarm, int tputRounds, int latCallers, int latCallsPerCaller, int latWarm,
-                int idleJvms, int idleSessions, int slowCalls, int slowMs, int windowMs, int windowCallers,
-                int slowCapSeconds) {
-        static final Size FULL = new Size(10_240, 2, 5, 4, 2_500, 2, 2, 1_000, 200, 10_000, 5_000, 16, 150);
-        static final Size QUICK = new Size(1_024, 1, 1, 4, 250, 1, 1, 100, 20, 2_000, 1_000, 4, 30);
+    record Size(int passes, int warmSeconds, int cycles, int roundCalls, int latCallers, int latCallsPerCaller,
+                int idleSessions, int slowCalls, int slowMs, int windowMs, int windowCallers, int slowCapSeconds) {
+        static final Size FULL = new Size(2, 30, 5, 16_384, 4, 2_500, 1_000, 200, 10_000, 5_000, 16, 150);
+        static final Size QUICK = new Size(1, 2, 1, 1_024, 4, 250, 100, 20, 2_000, 1_000, 4, 30);
     }
 
     /** A server under test: its name in the tables, its class path, its main class. */
@@ -91,24 +90,60 @@ final class ServerBench {
         }
         System.out.println("    load:         this JVM, Jetty HttpClient (HTTP/1.1) and Jackson, virtual-thread callers");
         System.out.println();
-        List<String> tables = new ArrayList<>();
-        tables.add(section(this::throughput));
-        tables.add(section(this::idle));
-        tables.add(section(this::slow));
+        List<String> passes = new ArrayList<>();
+        for (int pass = 0; pass < size.passes(); pass++) {
+            boolean last = pass == size.passes() - 1;
+            for (Side side : turn(pass)) {
+                String loadBefore = Machine.load1();
+                long start = System.nanoTime();
+                try (ServerProcess server = new ServerProcess(side, "pass-" + (pass + 1));
+                     McpHttpLoad load = new McpHttpLoad(server.uri())) {
+                    warmUp(side, server, load);
+                    throughput(side, server, load);
+                    idle(side, server, load);
+                    if (last) {
+                        slow(side, server, load);
+                    }
+                }
+                passes.add(String.format(Locale.ROOT, "| %d | %s | %.0f | %s→%s |", pass + 1, side.name(),
+                        (System.nanoTime() - start) / 1e9, loadBefore, Machine.load1()));
+            }
+        }
         System.out.println();
-        tables.forEach(System.out::println);
+        System.out.println("### Server JVMs, in the order they ran");
+        System.out.println();
+        System.out.println("One JVM per server and pass: warm-up, then 1, then 2 and 3" + (size.passes() > 1
+                ? ", and in the last pass 4" : " and 4") + ", one after the other.");
+        System.out.println();
+        System.out.println("| pass | server | seconds | 1-min load, start→end |");
+        System.out.println("|--:|---|--:|---|");
+        passes.forEach(System.out::println);
+        System.out.println();
+        System.out.println(throughputTable());
+        System.out.println(idleTables());
+        System.out.println(slowTable());
         printTargets();
     }
 
-    private static String section(Section body) throws Exception {
-        String before = Machine.load1();
-        String table = body.run();
-        return table.replace("{load}", "1-min load " + before + "→" + Machine.load1());
+    /**
+     * Echo calls from 16 callers, round after round, until {@code warmSeconds} have passed: the JIT of both JVMs (the
+     * server's and this one) settles in that time on this machine; the SDK's takes longest.
+     */
+    private void warmUp(Side side, ServerProcess server, McpHttpLoad load) throws InterruptedException {
+        List<McpHttpLoad.Session> sessions = openOrFail(load, 16, side.name() + " warm-up");
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(size.warmSeconds());
+        List<String> rates = new ArrayList<>();
+        do {
+            Round round = round(server, load, sessions, size.roundCalls() / 16, false);
+            warm.computeIfAbsent(side.name(), k -> new ArrayList<>()).add(round);
+            rates.add(String.format(Locale.ROOT, "%,.0f", round.callsPerSecond()));
+        } while (System.nanoTime() - end < 0);
+        deleteAll(load, sessions, new TreeMap<>());
+        System.out.printf(Locale.ROOT, "warm-up: %s, 16 callers, %d rounds: %s calls/s (load %s)%n", side.name(),
+                rates.size(), String.join(", ", rates), Machine.load1());
     }
 
-    private interface Section {
-        String run() throws Exception;
-    }
+    private final Map<String, List<Round>> warm = new HashMap<>();
 
     // ---------------------------------------------------------------- rounds of echo calls
 
@@ -256,11 +291,17 @@ final class ServerBench {
     /** The rounds of one side and caller count. */
     private static final class Tput {
         final List<Round> measured = new ArrayList<>();
-        final List<Round> warm = new ArrayList<>();
 
         double median(Function<Round, Double> figure) {
             List<Double> values = measured.stream().map(figure).sorted().toList();
             return values.get(values.size() / 2);
+        }
+
+        /** The median, with the lowest and highest round: {@code 12,345 (11,000–13,000)}. */
+        String spread(Function<Round, Double> figure) {
+            List<Double> values = measured.stream().map(figure).sorted().toList();
+            return String.format(Locale.ROOT, "%,.0f (%,.0f–%,.0f)", values.get(values.size() / 2), values.get(0),
+                    values.get(values.size() - 1));
         }
 
         long failed() {
@@ -274,37 +315,46 @@ final class ServerBench {
 
     private final Map<Key, Tput> tput = new HashMap<>();
 
-    private String throughput() throws Exception {
-        int turn = 0;
+    /**
+     * {@code cycles} cycles; in each, one round per caller count (1, 16, 64; the order rotates from cycle to cycle),
+     * on sessions opened once for the section. A round: {@code roundCalls} echo calls between the callers.
+     */
+    private void throughput(Side side, ServerProcess server, McpHttpLoad load) throws InterruptedException {
+        Map<Integer, List<McpHttpLoad.Session>> sessions = new HashMap<>();
         for (int callers : CALLERS) {
-            for (Side side : turn(turn++)) {
-                Tput t = tput.computeIfAbsent(new Key(side.name(), callers), k -> new Tput());
-                try (ServerProcess server = new ServerProcess(side, "tput-" + callers);
-                     McpHttpLoad load = new McpHttpLoad(server.uri())) {
-                    List<McpHttpLoad.Session> sessions = openOrFail(load, callers, side.name() + " tput");
-                    for (int r = 0; r < size.tputWarm() + size.tputRounds(); r++) {
-                        Round round = round(server, load, sessions, size.tputCalls() / callers, false);
-                        (r < size.tputWarm() ? t.warm : t.measured).add(round);
-                    }
-                    deleteAll(load, sessions, new TreeMap<>());
-                }
-            }
-            int c = callers;
-            progress("throughput, " + callers + " callers", s -> {
-                Tput t = tput.get(new Key(s, c));
-                return String.format(Locale.ROOT, "%,.0f calls/s, %,.0f per CPU-s", t.median(Round::callsPerSecond),
-                        t.median(Round::callsPerCpuSecond));
-            });
+            sessions.put(callers, openOrFail(load, callers, side.name() + " throughput"));
         }
+        StringBuilder rates = new StringBuilder();
+        for (int cycle = 0; cycle < size.cycles(); cycle++) {
+            for (int k = 0; k < CALLERS.length; k++) {
+                int callers = CALLERS[(k + cycle) % CALLERS.length];
+                Round round = round(server, load, sessions.get(callers), size.roundCalls() / callers, false);
+                tput.computeIfAbsent(new Key(side.name(), callers), x -> new Tput()).measured.add(round);
+                rates.append(String.format(Locale.ROOT, " %d:%,.0f/%,.0f", callers, round.callsPerSecond(),
+                        round.callsPerCpuSecond()));
+            }
+        }
+        for (List<McpHttpLoad.Session> list : sessions.values()) {
+            deleteAll(load, list, new TreeMap<>());
+        }
+        System.out.printf(Locale.ROOT, "throughput: %s, callers:calls/s/per CPU-s by round:%s (load %s)%n",
+                side.name(), rates, Machine.load1());
+    }
+
+    private String throughputTable() {
         StringBuilder t = new StringBuilder();
-        t.append("### 1. Echo calls per second, and per CPU-second of the server ({load})\n\n");
-        t.append("Each of N callers (virtual threads of the load generator) has a session of its own and makes ")
-                .append(String.format(Locale.ROOT, "%,d", size.tputCalls())).append(" ÷ N `tools/call echo` back to back; ")
-                .append(size.tputWarm()).append(" warm-up and ").append(size.tputRounds())
-                .append(" measured rounds per server JVM, one JVM per server and N. *calls/s*: answered calls ÷ the "
-                        + "round's wall time; *per CPU-s*: answered calls ÷ the server process's CPU seconds in the "
-                        + "round (utime + stime from /proc); both the median round. *Cores*: CPU seconds ÷ wall "
-                        + "seconds, of the server and of the load generator's JVM (median round).\n\n");
+        t.append("### 1. Echo calls per second, and per CPU-second of the server\n\n");
+        t.append("In each server JVM, after the warm-up, ").append(size.cycles()).append(" cycles of one round per "
+                        + "caller count N (1, 16, 64; the order rotates). Each of the N callers (virtual threads of "
+                        + "the load generator) has a session of its own; a round's ")
+                .append(String.format(Locale.ROOT, "%,d", size.roundCalls())).append(" `tools/call echo` are "
+                        + "shared between them, each caller making its share back to back. ")
+                .append(size.cycles() * size.passes()).append(" rounds per server and N (").append(size.passes())
+                .append(size.passes() == 1 ? " JVM" : " JVMs").append("). *calls/s*: answered calls ÷ the round's "
+                        + "wall time; *per CPU-s*: answered calls ÷ the server process's CPU seconds in the round "
+                        + "(utime + stime from /proc/<pid>/stat); both the median round, with the lowest and highest "
+                        + "round in brackets. *Cores*: CPU seconds ÷ wall seconds, of the server and of the load "
+                        + "generator's JVM (median round).\n\n");
         t.append("| callers | Weft calls/s | SDK calls/s | Weft ÷ SDK | Weft per CPU-s | SDK per CPU-s | Weft ÷ SDK "
                 + "| server cores: Weft / SDK | generator cores: Weft / SDK | failed: Weft / SDK "
                 + "| unfinished: Weft / SDK |\n");
@@ -313,20 +363,22 @@ final class ServerBench {
         for (int callers : CALLERS) {
             Tput w = tput.get(new Key("Weft", callers));
             Tput s = tput.get(new Key("SDK", callers));
-            t.append(String.format(Locale.ROOT, "| %d | %,.0f | %,.0f | %.2f | %,.0f | %,.0f | %.2f | %.2f / %.2f "
+            t.append(String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %s | %s | %.2f | %.2f / %.2f "
                             + "| %.2f / %.2f | %d / %d | %d / %d |%n", callers,
-                    w.median(Round::callsPerSecond), s.median(Round::callsPerSecond),
+                    w.spread(Round::callsPerSecond), s.spread(Round::callsPerSecond),
                     w.median(Round::callsPerSecond) / s.median(Round::callsPerSecond),
-                    w.median(Round::callsPerCpuSecond), s.median(Round::callsPerCpuSecond),
+                    w.spread(Round::callsPerCpuSecond), s.spread(Round::callsPerCpuSecond),
                     w.median(Round::callsPerCpuSecond) / s.median(Round::callsPerCpuSecond),
                     w.median(ServerBench::serverCores), s.median(ServerBench::serverCores),
                     w.median(ServerBench::driverCores), s.median(ServerBench::driverCores),
                     w.failed(), s.failed(), w.unfinished(), s.unfinished()));
             for (Side side : sides) {
                 Tput x = tput.get(new Key(side.name(), callers));
-                appendKinds(kinds, side.name() + ", " + callers + " callers, measured rounds", x.measured);
-                appendKinds(kinds, side.name() + ", " + callers + " callers, warm-up rounds", x.warm);
+                appendKinds(kinds, side.name() + ", " + callers + " callers", x.measured);
             }
+        }
+        for (Side side : sides) {
+            appendKinds(kinds, side.name() + ", warm-up rounds (16 callers)", warm.get(side.name()));
         }
         t.append('\n');
         if (!kinds.isEmpty()) {
@@ -386,58 +438,52 @@ final class ServerBench {
     /** Latency rounds pooled per side and idle count (0 or the full count). */
     private final Map<String, List<Round>> latency = new HashMap<>();
 
-    private String idle() throws Exception {
-        for (int k = 0; k < size.idleJvms(); k++) {
-            for (Side side : turn(k)) {
-                Idle result = new Idle();
-                idle.computeIfAbsent(side.name(), x -> new ArrayList<>()).add(result);
-                List<Round> zero = latency.computeIfAbsent(side.name() + "/0", x -> new ArrayList<>());
-                List<Round> full = latency.computeIfAbsent(side.name() + "/" + size.idleSessions(),
-                        x -> new ArrayList<>());
-                try (ServerProcess server = new ServerProcess(side, "idle");
-                     McpHttpLoad load = new McpHttpLoad(server.uri())) {
-                    for (int w = 0; w < size.latWarm(); w++) {
-                        latencyRound(server, load);
-                    }
-                    result.empty = server.memory();
-                    zero.add(latencyRound(server, load));
-                    long start = System.nanoTime();
-                    List<McpHttpLoad.Session> held = openAll(load, size.idleSessions(), result.openFailures);
-                    result.openSeconds = (System.nanoTime() - start) / 1e9;
-                    result.full = server.memory();
-                    full.add(latencyRound(server, load));
-                    deleteAll(load, held, result.deleteFailures);
-                    zero.add(latencyRound(server, load));
-                    held = openAll(load, size.idleSessions(), result.openFailures);
-                    full.add(latencyRound(server, load));
-                    // every held session still answers
-                    List<McpHttpLoad.Session> all = held;
-                    result.idleEchoes = all.size();
-                    forEachParallel(all.size(), i -> load.echo(all.get(i), MESSAGE, CALL_TIMEOUT),
-                            result.idleEchoFailures);
-                    deleteAll(load, held, result.deleteFailures);
-                }
-            }
-        }
-        progress("idle sessions", s -> {
-            Samples z = pooled(latency.get(s + "/0"));
-            Samples f = pooled(latency.get(s + "/" + size.idleSessions()));
-            return "p99 " + micros(z.percentile(99)) + " → " + micros(f.percentile(99)) + " µs, heap +"
-                    + idle.get(s).stream().map(i -> kb((i.full.heapUsed() - i.empty.heapUsed()) / 1024.0
-                    / size.idleSessions())).collect(Collectors.joining(" / ")) + " kB per session";
-        });
+    /**
+     * Latency rounds with 0, n, 0 and n idle sessions open (deleted between), the memory before the first n and with
+     * them; at the end one echo call on each held session.
+     */
+    private void idle(Side side, ServerProcess server, McpHttpLoad load) throws Exception {
+        Idle result = new Idle();
+        idle.computeIfAbsent(side.name(), x -> new ArrayList<>()).add(result);
+        List<Round> zero = latency.computeIfAbsent(side.name() + "/0", x -> new ArrayList<>());
+        List<Round> full = latency.computeIfAbsent(side.name() + "/" + size.idleSessions(), x -> new ArrayList<>());
+        result.empty = server.memory();
+        zero.add(latencyRound(server, load));
+        long start = System.nanoTime();
+        List<McpHttpLoad.Session> held = openAll(load, size.idleSessions(), result.openFailures);
+        result.openSeconds = (System.nanoTime() - start) / 1e9;
+        result.full = server.memory();
+        full.add(latencyRound(server, load));
+        deleteAll(load, held, result.deleteFailures);
+        zero.add(latencyRound(server, load));
+        List<McpHttpLoad.Session> again = openAll(load, size.idleSessions(), result.openFailures);
+        full.add(latencyRound(server, load));
+        // every held session still answers
+        forEachParallel(again.size(), i -> load.echo(again.get(i), MESSAGE, CALL_TIMEOUT), result.idleEchoFailures);
+        deleteAll(load, again, result.deleteFailures);
+        int n = size.idleSessions();
+        System.out.printf(Locale.ROOT, "idle sessions: %s, p99 %s / %s / %s / %s µs with 0 / %d / 0 / %d idle; heap "
+                        + "%s → %s MB, RSS %s → %s MB (load %s)%n", side.name(),
+                micros(zero.get(zero.size() - 2).latencies().percentile(99)),
+                micros(full.get(full.size() - 2).latencies().percentile(99)),
+                micros(zero.get(zero.size() - 1).latencies().percentile(99)),
+                micros(full.get(full.size() - 1).latencies().percentile(99)), n, n, mb(result.empty.heapUsed()),
+                mb(result.full.heapUsed()), mb(result.empty.rssKb() * 1024), mb(result.full.rssKb() * 1024),
+                Machine.load1());
+    }
 
+    private String idleTables() {
         StringBuilder t = new StringBuilder();
         int n = size.idleSessions();
         t.append("### 2. Echo latency with 0 and ").append(String.format(Locale.ROOT, "%,d", n))
-                .append(" idle sessions (µs; {load})\n\n");
+                .append(" idle sessions (µs)\n\n");
         t.append(size.latCallers()).append(" callers, each on a session of its own opened for the round, make ")
                 .append(String.format(Locale.ROOT, "%,d", size.latCallsPerCaller()))
-                .append(" echo calls each back to back; every call timed by its caller. Per server JVM: ")
-                .append(size.latWarm()).append(" warm-up rounds, then rounds with 0, ").append(n).append(", 0 and ")
-                .append(n).append(" idle sessions open (initialized, no stream open, opened ").append(OPENERS)
-                .append(" at a time, deleted between); ").append(size.idleJvms())
-                .append(" JVMs per server, rounds pooled.\n\n");
+                .append(" echo calls each back to back; every call timed by its caller. In each server JVM, after "
+                        + "1: rounds with 0, ").append(n).append(", 0 and ").append(n)
+                .append(" idle sessions open (initialized, no stream open, opened ").append(OPENERS)
+                .append(" at a time, deleted between); ").append(size.passes()).append(size.passes() == 1 ? " JVM"
+                        : " JVMs").append(" per server, rounds pooled.\n\n");
         t.append("| server | idle sessions | calls | p50 | p90 | p99 | p99.9 | max | failed | p99 ÷ p99 with 0 idle |\n");
         t.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         StringBuilder kinds = new StringBuilder();
@@ -460,8 +506,9 @@ final class ServerBench {
         }
 
         t.append("### 3. Memory with 0 and ").append(String.format(Locale.ROOT, "%,d", n))
-                .append(" idle sessions ({load})\n\n");
-        t.append("Read in the same JVMs as 2, after the warm-up rounds (0 sessions open) and after the first ")
+                .append(" idle sessions\n\n");
+        t.append("Read in the same JVMs as 2, before its first round (0 sessions open: those of 1 were deleted) and "
+                        + "after the first ")
                 .append(String.format(Locale.ROOT, "%,d", n)).append(" idle sessions were opened. *Heap*: used "
                         + "after two `System.gc()` (full collections), asked of the server over its side channel. "
                         + "*RSS*: `VmRSS` from /proc. One figure per JVM (JVM 1 / JVM 2). *Held to the end*: one "
@@ -546,83 +593,89 @@ final class ServerBench {
         final Map<String, Long> slowKinds = new TreeMap<>();
         final Samples slowTimes = new Samples();
         int peakThreads;
+        double windowOpenedAfter;
     }
 
     private final Map<String, Slow> slow = new HashMap<>();
 
-    private String slow() throws Exception {
-        for (Side side : turn(1)) {
-            Slow result = new Slow();
-            slow.put(side.name(), result);
-            try (ServerProcess server = new ServerProcess(side, "slow");
-                 McpHttpLoad load = new McpHttpLoad(server.uri())) {
-                List<McpHttpLoad.Session> echoSessions = openOrFail(load, size.windowCallers(), "slow: echo");
-                for (int w = 0; w < 2; w++) { // warm-up
-                    round(server, load, echoSessions, size.tputCalls() / size.windowCallers() / 4, false);
+    /**
+     * A quiet echo window, then the slow calls, and once they run an echo window again; then waits for the slow
+     * calls.
+     */
+    private void slow(Side side, ServerProcess server, McpHttpLoad load) throws Exception {
+        Slow result = new Slow();
+        slow.put(side.name(), result);
+        List<McpHttpLoad.Session> echoSessions = openOrFail(load, size.windowCallers(), "slow: echo");
+        List<McpHttpLoad.Session> slowSessions = openOrFail(load, size.slowCalls(), "slow: slow");
+        result.quiet = window(load, echoSessions);
+        // the slow calls
+        long[] times = new long[size.slowCalls()];
+        String[] outcomes = new String[size.slowCalls()];
+        List<Thread> slowThreads = new ArrayList<>();
+        Duration slowTimeout = Duration.ofSeconds(size.slowCapSeconds());
+        long slowStart = System.nanoTime();
+        for (int i = 0; i < size.slowCalls(); i++) {
+            int me = i;
+            slowThreads.add(Thread.ofVirtual().name("load-slow-", i).start(() -> {
+                long start = System.nanoTime();
+                try {
+                    load.slow(slowSessions.get(me), size.slowMs(), slowTimeout);
+                    outcomes[me] = "ok";
+                } catch (McpHttpLoad.CallFailed e) {
+                    outcomes[me] = e.kind();
+                } catch (InterruptedException e) {
+                    outcomes[me] = "interrupted";
                 }
-                List<McpHttpLoad.Session> slowSessions = openOrFail(load, size.slowCalls(), "slow: slow");
-                result.quiet = window(load, echoSessions);
-                // the slow calls
-                long[] times = new long[size.slowCalls()];
-                String[] outcomes = new String[size.slowCalls()];
-                List<Thread> slowThreads = new ArrayList<>();
-                Duration slowTimeout = Duration.ofSeconds(size.slowCapSeconds());
-                for (int i = 0; i < size.slowCalls(); i++) {
-                    int me = i;
-                    slowThreads.add(Thread.ofVirtual().name("load-slow-", i).start(() -> {
-                        long start = System.nanoTime();
-                        try {
-                            load.slow(slowSessions.get(me), size.slowMs(), slowTimeout);
-                            outcomes[me] = "ok";
-                        } catch (McpHttpLoad.CallFailed e) {
-                            outcomes[me] = e.kind();
-                        } catch (InterruptedException e) {
-                            outcomes[me] = "interrupted";
-                        }
-                        times[me] = System.nanoTime() - start;
-                    }));
-                }
-                Thread.sleep(1_000); // every slow call sent and arrived
-                result.statsAtStart = server.ask("stats");
-                result.busy = window(load, echoSessions);
-                result.statsAtEnd = server.ask("stats");
-                result.peakThreads = threadsOf(result.statsAtEnd);
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(size.slowCapSeconds() + 10);
-                for (Thread t : slowThreads) {
-                    t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-                }
-                for (Thread t : slowThreads) {
-                    t.interrupt(); // only those still waiting after the cap
-                }
-                for (Thread t : slowThreads) {
-                    t.join();
-                }
-                result.statsAfter = server.ask("stats");
-                for (int i = 0; i < size.slowCalls(); i++) {
-                    if ("ok".equals(outcomes[i])) {
-                        result.slowOk++;
-                    } else {
-                        result.slowKinds.merge(String.valueOf(outcomes[i]), 1L, Long::sum);
-                    }
-                    result.slowTimes.add(times[i]);
-                }
-                Map<String, Long> ignored = new TreeMap<>();
-                deleteAll(load, slowSessions, ignored);
-                deleteAll(load, echoSessions, ignored);
-            }
+                times[me] = System.nanoTime() - start;
+            }));
         }
-        progress("slow calls in flight", s -> {
-            Slow x = slow.get(s);
-            return String.format(Locale.ROOT, "echo %,.0f → %,.0f calls/s, %d of %d slow calls answered",
-                    x.quiet.callsPerSecond(), x.busy.callsPerSecond(), x.slowOk, size.slowCalls());
-        });
+        // Until every slow call runs in its handler, or for at most 3 s (the SDK runs 20 at a time).
+        long settle = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+        do {
+            Thread.sleep(100);
+            result.statsAtStart = server.ask("stats");
+        } while (Integer.parseInt(field(result.statsAtStart, "running")) < size.slowCalls()
+                && System.nanoTime() - settle < 0);
+        result.windowOpenedAfter = (System.nanoTime() - slowStart) / 1e9;
+        result.busy = window(load, echoSessions);
+        result.statsAtEnd = server.ask("stats");
+        result.peakThreads = threadsOf(result.statsAtEnd);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(size.slowCapSeconds() + 10);
+        for (Thread t : slowThreads) {
+            t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
+        for (Thread t : slowThreads) {
+            t.interrupt(); // only those still waiting after the cap
+        }
+        for (Thread t : slowThreads) {
+            t.join();
+        }
+        result.statsAfter = server.ask("stats");
+        for (int i = 0; i < size.slowCalls(); i++) {
+            if ("ok".equals(outcomes[i])) {
+                result.slowOk++;
+            } else {
+                result.slowKinds.merge(String.valueOf(outcomes[i]), 1L, Long::sum);
+            }
+            result.slowTimes.add(times[i]);
+        }
+        Map<String, Long> ignored = new TreeMap<>();
+        deleteAll(load, slowSessions, ignored);
+        deleteAll(load, echoSessions, ignored);
+        System.out.printf(Locale.ROOT, "slow calls: %s, echo %,.0f → %,.0f calls/s, %d of %d slow calls answered "
+                        + "(load %s)%n", side.name(), result.quiet.callsPerSecond(), result.busy.callsPerSecond(),
+                result.slowOk, size.slowCalls(), Machine.load1());
+    }
+
+    private String slowTable() {
         StringBuilder t = new StringBuilder();
-        t.append("### 4. Serving while ").append(size.slowCalls()).append(" slow calls are in flight ({load})\n\n");
-        t.append("One server JVM each. After warm-up, ").append(size.windowCallers())
+        t.append("### 4. Serving while ").append(size.slowCalls()).append(" slow calls are in flight\n\n");
+        t.append("In the last pass's JVMs, after 3: ").append(size.windowCallers())
                 .append(" callers on sessions of their own make echo calls back to back for ")
                 .append(size.windowMs() / 1000.0).append(" s (*no slow calls*). Then ").append(size.slowCalls())
                 .append(" `tools/call slow {ms: ").append(size.slowMs()).append("}` start at once, each on a session "
-                        + "of its own; 1 s later the same callers make echo calls for another ")
+                        + "of its own; once the server counts all of them running in the handler (at most 3 s "
+                        + "later), the same callers make echo calls for another ")
                 .append(size.windowMs() / 1000.0).append(" s (*slow calls in flight*). *calls/s*: echo calls "
                         + "answered within the window ÷ its length; latencies of every echo call started in the "
                         + "window (each waits up to ").append(CALL_TIMEOUT.toSeconds()).append(" s). Slow calls "
@@ -631,16 +684,17 @@ final class ServerBench {
                         + "at once by its end.\n\n");
         t.append("| server | echo calls/s: no slow calls | with slow calls in flight | ratio "
                 + "| echo p50 / p99 ms: no slow calls | with slow calls | echo failed: no slow / with slow "
-                + "| slow handlers running at window start / most at once | slow calls answered correctly "
+                + "| window opened (s after the slow calls) | slow handlers running at window start / most at once "
+                + "| slow calls answered correctly "
                 + "| slow call time median / max (s) | platform threads at window end |\n");
-        t.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
+        t.append("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|\n");
         StringBuilder kinds = new StringBuilder();
         for (Side side : sides) {
             Slow x = slow.get(side.name());
-            t.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | %s | %s | %d / %d | %s / %s | %d of %d "
-                            + "| %.2f / %.2f | %d |%n", side.name(), x.quiet.callsPerSecond(),
+            t.append(String.format(Locale.ROOT, "| %s | %,.0f | %,.0f | %.2f | %s | %s | %d / %d | %.1f | %s / %s "
+                            + "| %d of %d | %.2f / %.2f | %d |%n", side.name(), x.quiet.callsPerSecond(),
                     x.busy.callsPerSecond(), x.busy.callsPerSecond() / x.quiet.callsPerSecond(),
-                    latencies(x.quiet), latencies(x.busy), x.quiet.failed(), x.busy.failed(),
+                    latencies(x.quiet), latencies(x.busy), x.quiet.failed(), x.busy.failed(), x.windowOpenedAfter,
                     field(x.statsAtStart, "running"), field(x.statsAtEnd, "peak"), x.slowOk, size.slowCalls(),
                     x.slowTimes.median() / 1e9, x.slowTimes.max() / 1e9, x.peakThreads));
             if (!x.quiet.kinds().isEmpty()) {
@@ -922,12 +976,6 @@ final class ServerBench {
             Collections.reverse(order);
         }
         return order;
-    }
-
-    private void progress(String what, Function<String, String> figure) {
-        System.out.printf(Locale.ROOT, "done: %s: %s (load %s)%n", what,
-                sides.stream().map(s -> s.name() + " " + figure.apply(s.name())).collect(Collectors.joining("; ")),
-                Machine.load1());
     }
 
     private static <T> String join(List<T> runs, Function<T, String> figure) {
