@@ -1,6 +1,5 @@
 package dev.weft.bench;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,14 +10,16 @@ import java.util.Set;
  * measured in the same JVM, in the same run, interleaved with it, and the ratio Weft ÷ baseline.
  *
  * <p>Arguments: {@code --quick} (a smoke run: few calls, few repetitions; its figures mean little) and
- * {@code --only=memory,stdio,fail-memory,fail-stdio,mcp} (a comma-separated subset; all by default). The {@code mcp}
- * set ({@link McpBench}) compares MCP clients, each in a JVM of its own, and needs the class paths that
- * {@code benchmarks/run} builds for it.
+ * {@code --only=memory,stdio,fail-memory,fail-stdio,mcp,server} (a comma-separated subset; all by default). The
+ * {@code mcp} set ({@link McpBench}) compares MCP clients, each in a JVM of its own, and the {@code server} set
+ * ({@link ServerBench}) MCP servers over Streamable HTTP, each in a JVM of its own; both need the class paths that
+ * {@code benchmarks/run} builds for them.
  */
 public final class Bench {
     /** The design's target: every call pending on a reader fails within 10 ms of the reader's end. */
     private static final long TARGET_NANOS = 10_000_000;
-    private static final Set<String> SECTIONS = Set.of("memory", "stdio", "fail-memory", "fail-stdio", "mcp");
+    private static final Set<String> SECTIONS = Set.of("memory", "stdio", "fail-memory", "fail-stdio", "mcp",
+            "server");
 
     private Bench() {
     }
@@ -30,7 +31,7 @@ public final class Bench {
         static final Size QUICK = new Size(2_000, 500, 1, 2, 20, 4);
     }
 
-    public static void main(String[] args) throws InterruptedException, IOException {
+    public static void main(String[] args) throws Exception {
         Size size = Size.FULL;
         Set<String> only = SECTIONS;
         for (String arg : args) {
@@ -102,6 +103,9 @@ public final class Bench {
         }
         if (only.contains("mcp")) {
             McpBench.run(size == Size.QUICK);
+        }
+        if (only.contains("server")) {
+            ServerBench.run(size == Size.QUICK);
         }
         System.out.println("load at the end: " + Machine.loadAverage() + " (1, 5, 15 min)");
     }

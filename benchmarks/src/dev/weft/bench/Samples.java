@@ -20,6 +20,11 @@ final class Samples {
         }
     }
 
+    /** The {@code i}th value added. */
+    long get(int i) {
+        return values[i];
+    }
+
     int size() {
         return size;
     }
