@@ -63,7 +63,7 @@ public final class ConformanceServer {
                 .tool(tool("test_reconnection", "Tests SSE stream disconnection and client reconnection (SEP-1699)"),
                         (args, ctx) -> {
                             ctx.closeStream();
-                            Thread.sleep(Duration.ofMillis(100));
+                            Thread.sleep(Duration.ofMillis(100)); // the reference tool's pacing: it answers later
                             return CallToolResult.text("Reconnection test completed successfully. If you received"
                                     + " this, the client properly reconnected after stream closure.");
                         })
@@ -133,7 +133,7 @@ public final class ConformanceServer {
 
     private static CallToolResult logging(JsonNode args, RequestContext ctx) throws InterruptedException {
         ctx.log(LogLevel.INFO, null, "Tool execution started");
-        Thread.sleep(Duration.ofMillis(50));
+        Thread.sleep(Duration.ofMillis(50)); // the reference tool's pacing between messages, not a wait for anything
         ctx.log(LogLevel.INFO, null, "Tool processing data");
         Thread.sleep(Duration.ofMillis(50));
         ctx.log(LogLevel.INFO, null, "Tool execution completed");
@@ -144,7 +144,7 @@ public final class ConformanceServer {
         for (int step : new int[] {0, 50, 100}) {
             ctx.progress(step, 100.0, "Completed step " + step + " of 100");
             if (step < 100) {
-                Thread.sleep(Duration.ofMillis(50));
+                Thread.sleep(Duration.ofMillis(50)); // the reference tool's pacing between reports
             }
         }
         return CallToolResult.text(ctx.progressToken().map(JsonNode::asText).orElse("0"));
