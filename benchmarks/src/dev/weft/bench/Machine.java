@@ -57,4 +57,22 @@ final class Machine {
             return "?";
         }
     }
+
+    /** The {@code java} command of this JVM, for starting child JVMs on the same JDK. */
+    static String java() {
+        return ProcessHandle.current().info().command().orElseThrow();
+    }
+
+    /**
+     * A system property that {@code benchmarks/run} sets.
+     *
+     * @throws IllegalStateException if it is not set (the benchmark was not started by {@code benchmarks/run})
+     */
+    static String property(String name) {
+        String value = System.getProperty(name);
+        if (value == null) {
+            throw new IllegalStateException("system property " + name + " is not set; run benchmarks/run");
+        }
+        return value;
+    }
 }

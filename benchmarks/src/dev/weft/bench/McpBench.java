@@ -86,12 +86,12 @@ final class McpBench {
     private McpBench(Size size) {
         this.size = size;
         this.sides = List.of(
-                new Side("floor", property("weft.bench.mcp.floor"), "dev.weft.bench.mcp.FloorSide"),
-                new Side("Weft", property("weft.bench.mcp.weft"), "dev.weft.bench.mcp.WeftSide"),
-                new Side("SDK", property("weft.bench.mcp.sdk"), "dev.weft.bench.mcp.SdkSide"));
-        this.dir = Path.of(property("weft.bench.mcp.dir"));
-        this.peer = List.of(java(), "-XX:+UseSerialGC", "-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + dir.resolve("peer.jsa"), "-cp", property("weft.bench.mcp.peer"),
+                new Side("floor", Machine.property("weft.bench.mcp.floor"), "dev.weft.bench.mcp.FloorSide"),
+                new Side("Weft", Machine.property("weft.bench.mcp.weft"), "dev.weft.bench.mcp.WeftSide"),
+                new Side("SDK", Machine.property("weft.bench.mcp.sdk"), "dev.weft.bench.mcp.SdkSide"));
+        this.dir = Path.of(Machine.property("weft.bench.mcp.dir"));
+        this.peer = List.of(Machine.java(), "-XX:+UseSerialGC", "-XX:+AutoCreateSharedArchive",
+                "-XX:SharedArchiveFile=" + dir.resolve("peer.jsa"), "-cp", Machine.property("weft.bench.mcp.peer"),
                 "dev.weft.bench.mcp.McpPeer");
     }
 
@@ -104,7 +104,7 @@ final class McpBench {
         warmPeerArchive();
         System.out.println("## MCP client: Weft vs the official MCP Java SDK vs the floor");
         System.out.println();
-        System.out.println("    client JVMs:  " + java() + " " + String.join(" ", CLIENT_FLAGS) + " (each side alike)");
+        System.out.println("    client JVMs:  " + Machine.java() + " " + String.join(" ", CLIENT_FLAGS) + " (each side alike)");
         System.out.println("    peer:         " + String.join(" ", peer.subList(0, peer.size() - 3))
                 + " ... dev.weft.bench.mcp.McpPeer");
         for (Side side : sides) {
@@ -510,7 +510,7 @@ final class McpBench {
     /** Runs one child JVM to its end; its result lines (without the tag). Its output goes to a log as well. */
     private Output launch(Side side, String mode, int... numbers) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
-        command.add(java());
+        command.add(Machine.java());
         command.addAll(CLIENT_FLAGS);
         command.add("-Dweft.bench.mcp.dumps=" + dir.resolve("logs"));
         command.addAll(List.of("-cp", side.classPath(), side.mainClass(), mode.replaceFirst("-.*", "")));
@@ -580,18 +580,6 @@ final class McpBench {
             }
         }
         return fields;
-    }
-
-    private static String java() {
-        return ProcessHandle.current().info().command().orElseThrow();
-    }
-
-    private static String property(String name) {
-        String value = System.getProperty(name);
-        if (value == null) {
-            throw new IllegalStateException("system property " + name + " is not set; run benchmarks/run");
-        }
-        return value;
     }
 
     private static String millis(long nanos) {

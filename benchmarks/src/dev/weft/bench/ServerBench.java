@@ -69,9 +69,9 @@ final class ServerBench {
     private ServerBench(Size size) {
         this.size = size;
         this.sides = List.of(
-                new Side("Weft", property("weft.bench.server.weft"), "dev.weft.bench.server.WeftServer"),
-                new Side("SDK", property("weft.bench.server.sdk"), "dev.weft.bench.server.SdkServer"));
-        this.dir = Path.of(property("weft.bench.server.dir"));
+                new Side("Weft", Machine.property("weft.bench.server.weft"), "dev.weft.bench.server.WeftServer"),
+                new Side("SDK", Machine.property("weft.bench.server.sdk"), "dev.weft.bench.server.SdkServer"));
+        this.dir = Path.of(Machine.property("weft.bench.server.dir"));
         this.clockTicks = clockTicks();
     }
 
@@ -83,7 +83,7 @@ final class ServerBench {
         Files.createDirectories(dir.resolve("logs"));
         System.out.println("## MCP server: Weft vs the official MCP Java SDK");
         System.out.println();
-        System.out.println("    server JVMs:  " + java() + " " + String.join(" ", SERVER_FLAGS) + " (each side alike)");
+        System.out.println("    server JVMs:  " + Machine.java() + " " + String.join(" ", SERVER_FLAGS) + " (each side alike)");
         for (Side side : sides) {
             System.out.println("    " + String.format(Locale.ROOT, "%-13s", side.name() + ":") + "-cp "
                     + side.classPath().replace(System.getProperty("user.dir") + "/", ""));
@@ -846,7 +846,7 @@ final class ServerBench {
 
         ServerProcess(Side side, String mode) throws IOException, InterruptedException {
             List<String> command = new ArrayList<>();
-            command.add(java());
+            command.add(Machine.java());
             command.addAll(SERVER_FLAGS);
             command.addAll(List.of("-cp", side.classPath(), side.mainClass()));
             this.label = side.name() + " " + mode;
@@ -984,18 +984,6 @@ final class ServerBench {
 
     private static long sum(Map<String, Long> kinds) {
         return kinds.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private static String java() {
-        return ProcessHandle.current().info().command().orElseThrow();
-    }
-
-    private static String property(String name) {
-        String value = System.getProperty(name);
-        if (value == null) {
-            throw new IllegalStateException("system property " + name + " is not set; run benchmarks/run");
-        }
-        return value;
     }
 
     private static String micros(long nanos) {
