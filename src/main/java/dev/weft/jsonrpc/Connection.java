@@ -20,8 +20,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * <h2>A call never outlives its reader</h2>
  * One virtual thread per connection, the reader, receives and routes; nothing else. A transport that reads on threads of
  * its own may route on them what needs no thread of the reader's (answers and notifications; see
- * {@link Transport#routeDirectly}), in the same order, which saves a thread hand-off per answer; requests still go
- * through the reader, which forks their handlers. When the reader ends for any reason (end
+ * {@link Transport#routeDirectly}), in the same order, which saves a thread hand-off per answer; requests go through
+ * the reader, which forks their handlers, unless the transport reads each request on a thread of its own that may
+ * serve it ({@link Transport#serveDirectly}). When the reader ends for any reason (end
  * of stream, process exit, I/O error, an oversized frame, {@link #close()}), every pending call fails at once with a
  * {@link TransportClosedException} whose cause is the transport's own error, and every later call fails at once with
  * the same cause. Errors the peer returns are {@link PeerErrorException}s and never mean the connection is dead.
@@ -32,11 +33,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *       or the end. Any number of threads may call at once. Notifications routed to a call (progress) run its
  *       {@linkplain CallOptions#onEvent() listener} <b>on the calling thread</b>, in arrival order, before the result.
  *       </li>
- *   <li>Each incoming request runs its {@link RequestHandler} on a virtual thread of its own; incoming notifications
+ *   <li>Each incoming request runs its {@link RequestHandler} on a virtual thread of its own (forked by the reader, or
+ *       the transport's own thread for that request; see {@link Transport#serveDirectly}); incoming notifications
  *       run their {@link NotificationHandler}s in arrival order on one virtual thread. User code never runs on the
  *       reader, and the reader never waits for user code.</li>
  *   <li>These threads are subtasks of a {@link dev.weft.scope.TaskScope} owned by the reader; when the reader ends, the
- *       scope is closed: handlers are interrupted and waited for, and the transport is closed.</li>
+ *       scope is closed: handlers are interrupted and waited for, and the transport is closed. Handlers running on the
+ *       transport's threads are interrupted and waited for too.</li>
  * </ul>
  *
  * <h2>Cancellation</h2>
@@ -91,6 +94,7 @@ public final class Connection implements AutoCloseable {
         Connection connection = new Connection(Objects.requireNonNull(transport, "transport"),
                 Objects.requireNonNull(options, "options"));
         transport.routeDirectly(connection.reader::routeDirectly);
+        transport.serveDirectly(connection.reader::serveDirectly);
         connection.readerThread.start();
         return connection;
     }

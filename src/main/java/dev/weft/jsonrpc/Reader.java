@@ -4,9 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.scope.TaskScope;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The reading side of a {@link Connection}. {@link #run()} runs on the connection's reader thread and owns a
@@ -17,8 +21,12 @@ import java.util.concurrent.LinkedTransferQueue;
  * that read them, in order, and only requests and unplaceable answers come through {@code receive}. Both paths route
  * the same way, and never both at once for one transport's messages out of order (see {@link Transport#routeDirectly}).
  *
- * <p>Fields: {@code incoming} maps the peer's in-flight request ids to their handlers (added by the reader before the
- * handler starts, removed by the handler, read by whoever routes a cancel); {@code notifications} is the dispatcher's
+ * <p>A transport that reads each request on a thread of its own may have it served there instead
+ * ({@link #serveDirectly}); such handlers are outside the scope, so the reader cancels them when it ends and waits for
+ * them after closing the scope, as the scope waits for its own.
+ *
+ * <p>Fields: {@code incoming} maps the peer's in-flight request ids to their handlers (added before the handler starts,
+ * by the reader or the serving thread, removed by the handler, read by whoever routes a cancel); {@code notifications} is the dispatcher's
  * queue (routers offer, the dispatcher takes); {@code abandoned} holds ids of our calls given up on, so that their late
  * answers log quietly (callers add, the reader reads).
  */
@@ -30,14 +38,69 @@ final class Reader {
     private static final Notification END_OF_NOTIFICATIONS = new Notification("weft/end", null);
 
     /**
-     * A request of the peer's, registered by the reader before its handler thread starts, so that a cancel right behind
-     * it finds it. {@code cancelled} is written by whoever routes the cancel and read by the handler; {@code thread} is
-     * written once by the handler thread. Either the canceller sees the thread and interrupts it, or the handler, having
-     * published its thread, sees {@code cancelled}.
+     * A request of the peer's, registered before its handler starts, so that a cancel right behind it finds it.
+     *
+     * <p>The handler's thread publishes itself in {@link #start} and withdraws in {@link #finish}; a canceller's
+     * interrupt lands between the two or not at all. While a canceller is interrupting ({@code INTERRUPTING}),
+     * {@code finish} waits for it to be done, as {@code FutureTask} does, and then clears the flag: a thread that served
+     * the request and goes on with other work (a transport's own thread, see {@link Transport#serveDirectly}) is never
+     * interrupted by the connection afterwards. Either the canceller sees the thread running and interrupts it, or the
+     * handler, having published its thread, sees {@code cancelled}.
      */
     private static final class InFlight {
-        volatile Thread thread;
-        volatile boolean cancelled;
+        private static final int NEW = 0;
+        private static final int RUNNING = 1;
+        private static final int INTERRUPTING = 2;
+        private static final int DONE = 3;
+        private static final VarHandle STATE;
+        private static final VarHandle CANCELLED;
+
+        static {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.lookup();
+                STATE = lookup.findVarHandle(InFlight.class, "state", int.class);
+                CANCELLED = lookup.findVarHandle(InFlight.class, "cancelled", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        private volatile int state = NEW;
+        private volatile boolean cancelled;
+        private volatile Thread thread;
+
+        /** On the handler's thread, first: publishes it; {@code false} if the request was cancelled already. */
+        boolean start() {
+            thread = Thread.currentThread();
+            state = RUNNING;
+            return !cancelled;
+        }
+
+        /** Any thread: marks the request cancelled, and interrupts its handler if that is running; once. */
+        void cancel() {
+            if (!CANCELLED.compareAndSet(this, false, true)) {
+                return; // one interrupt per request: a handler winding down is not disturbed again
+            }
+            if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
+                try {
+                    thread.interrupt();
+                } finally {
+                    state = RUNNING;
+                }
+            }
+        }
+
+        boolean cancelled() {
+            return cancelled;
+        }
+
+        /** On the handler's thread, after {@link #start}: no interrupt of a canceller lands after this, none is left. */
+        void finish() {
+            while (!STATE.compareAndSet(this, RUNNING, DONE)) {
+                Thread.yield(); // a canceller is interrupting this thread right now
+            }
+            Thread.interrupted();
+        }
     }
 
     private final Connection connection;
@@ -48,6 +111,10 @@ final class Reader {
     private final ConcurrentHashMap<RequestId, InFlight> incoming = new ConcurrentHashMap<>();
     private final LinkedTransferQueue<Notification> notifications = new LinkedTransferQueue<>();
     private final Set<RequestId> abandoned = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock directLock = new ReentrantLock();
+    private final Condition directDone = directLock.newCondition();
+    private int direct; // requests being served on the transport's threads; directLock
+    private boolean directEnded; // the reader has ended: no more of them; directLock
 
     Reader(Connection connection, Transport transport, ConnectionOptions options, PendingCalls pending, String name) {
         this.connection = connection;
@@ -68,6 +135,15 @@ final class Reader {
     }
 
     void run() {
+        try {
+            readAndRoute();
+        } finally {
+            endDirect(); // idempotent; here for a reader that failed
+            awaitDirect();
+        }
+    }
+
+    private void readAndRoute() {
         Throwable cause;
         try (TaskScope scope = TaskScope.open(c -> c.withName(name + "-worker"))) {
             // If a worker fails unexpectedly (a bug, not a handler's exception), the scope cancels: close the transport
@@ -84,6 +160,7 @@ final class Reader {
             // the end at once rather than behind the cleanup (the kill benchmark showed gaps of up to 6 ms).
             Thread.yield();
             notifications.offer(END_OF_NOTIFICATIONS);
+            endDirect();
             LOG.log(System.Logger.Level.DEBUG, () -> name + " on " + transport.describe() + " ended: " + recorded);
         } // close: cancel (interrupts handlers, closes the transport) and wait for every worker
     }
@@ -149,6 +226,68 @@ final class Reader {
         };
     }
 
+    /**
+     * Serves {@code request} on the calling thread, a thread of the transport's that carries this request alone (see
+     * {@link Transport#serveDirectly}): registers it as the reader does, runs its handler, and sends the answer. Returns
+     * {@code false}, having done nothing, once the reader has ended or when the id is in flight already (the reader
+     * then meets the request and answers the duplicate). Thread-safe; blocks for as long as the handler runs.
+     */
+    boolean serveDirectly(Request request) {
+        InFlight inFlight = new InFlight();
+        directLock.lock();
+        try {
+            if (directEnded || incoming.putIfAbsent(request.id(), inFlight) != null) {
+                return false;
+            }
+            direct++;
+        } finally {
+            directLock.unlock();
+        }
+        try {
+            serve(request, inFlight);
+        } finally {
+            CURRENT.remove();
+            SERVING.remove();
+            directLock.lock();
+            try {
+                if (--direct == 0) {
+                    directDone.signalAll();
+                }
+            } finally {
+                directLock.unlock();
+            }
+        }
+        return true;
+    }
+
+    /** The reader has ended: no request is served directly from now on, and those being served are cancelled. */
+    private void endDirect() {
+        directLock.lock();
+        try {
+            if (directEnded) {
+                return;
+            }
+            directEnded = true; // decided under the lock: every request served directly is in incoming now
+        } finally {
+            directLock.unlock();
+        }
+        for (InFlight inFlight : incoming.values()) {
+            inFlight.cancel(); // the forked ones are interrupted by the scope as well; no answer can go out now
+        }
+    }
+
+    /** Waits until no request is being served on a transport's thread, as the scope waits for its workers. */
+    private void awaitDirect() {
+        directLock.lock();
+        try {
+            while (direct > 0) {
+                directDone.awaitUninterruptibly();
+            }
+        } finally {
+            directLock.unlock();
+        }
+    }
+
     private void onResponse(Response response) {
         if (pending.complete(response)) {
             return;
@@ -187,11 +326,7 @@ final class Reader {
     private void cancelIncoming(RequestId id) {
         InFlight inFlight = id == null ? null : incoming.get(id);
         if (inFlight != null) {
-            inFlight.cancelled = true;
-            Thread thread = inFlight.thread;
-            if (thread != null) {
-                thread.interrupt();
-            }
+            inFlight.cancel();
         }
     }
 
@@ -214,25 +349,25 @@ final class Reader {
         }
     }
 
-    /** Runs on a handler thread of its own: handles one request of the peer's and answers it. */
+    /**
+     * Runs on a handler thread of its own, or on the transport's thread that carries the request: handles one request
+     * of the peer's and answers it, unless the peer cancelled it.
+     */
     private void serve(Request request, InFlight inFlight) {
         CURRENT.set(connection);
         SERVING.set(request.id());
-        inFlight.thread = Thread.currentThread();
-        Response response;
+        Response response = null;
         try {
-            if (inFlight.cancelled) {
-                return; // cancelled before its handler started: no answer is owed
-            }
-            response = handle(request);
+            if (inFlight.start()) {
+                response = handle(request);
+            } // else cancelled before its handler started: no answer is owed
         } finally {
+            inFlight.finish(); // a cancel that raced with the end of the handler must not disturb the write, or later work
             incoming.remove(request.id(), inFlight);
         }
-        if (inFlight.cancelled) {
-            return; // the peer cancelled: it expects no answer
+        if (response != null && !inFlight.cancelled()) {
+            send(response); // else the peer cancelled: it expects no answer
         }
-        Thread.interrupted(); // a cancel that raced with the end of the handler must not disturb the write
-        send(response);
     }
 
     private Response handle(Request request) {

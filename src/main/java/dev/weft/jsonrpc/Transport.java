@@ -65,6 +65,23 @@ public interface Transport extends AutoCloseable {
     }
 
     /**
+     * Lets a transport whose reading threads each carry one request of the peer's and have nothing else to do until
+     * it is answered (the server side of Streamable HTTP: a virtual thread per POST) have the request served on that
+     * thread: the transport hands the request to {@code server} instead of queueing it for {@link #receive}, and
+     * {@code server} runs its handler there, sends the answer through {@link #send} before it returns {@code true}
+     * (or no answer when the peer cancelled the request), and does not return while the handler runs. On
+     * {@code false} (the connection is ending, or the id is in flight already) the transport queues the request as
+     * usual. This saves the two thread hand-offs of a request served by a handler thread of the connection's own.
+     *
+     * <p>A request so served is not ordered with the messages read on other threads, so a transport offers this only
+     * where the protocol keeps no such order (each HTTP request stands alone). While {@code server} runs, a cancel of
+     * the request interrupts the calling thread; once it has returned, no interrupt of the connection's reaches that
+     * thread and none is left set. Called at most once, before the first {@code receive}; the default ignores it.
+     */
+    default void serveDirectly(Predicate<Request> server) {
+    }
+
+    /**
      * Tells the transport that the connection no longer waits for an answer to {@code id} (the call timed out or was
      * cancelled), so that a transport holding resources per request, such as an open HTTP response stream, can release
      * them. Any thread; must not block. The default does nothing.

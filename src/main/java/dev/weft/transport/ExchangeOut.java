@@ -36,6 +36,13 @@ final class ExchangeOut {
         response.getHeaders().put(name, value);
     }
 
+    /** Asks the client not to reuse the connection after this response; only before the body has started. */
+    void closeConnection() {
+        if (out == null) {
+            response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        }
+    }
+
     /** Whether the body has started (the status is on its way). */
     boolean started() {
         return out != null;

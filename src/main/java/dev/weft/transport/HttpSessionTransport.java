@@ -53,6 +53,7 @@ final class HttpSessionTransport implements Transport, HttpServerSession {
     private final Map<RequestId, ServerStream> requests = new HashMap<>(); // open request streams
     private final Map<String, ServerStream> streams = new HashMap<>(); // open streams by stream id, standalone too
     private final ServerStream standalone; // null when stateless
+    private volatile Predicate<Request> direct; // set once, before the first message, by the connection
     private int nextStream = 1;
     private IOException terminal;
     private int exchanges; // HTTP exchanges of this session in progress
@@ -135,6 +136,18 @@ final class HttpSessionTransport implements Transport, HttpServerSession {
         if (stream != null) {
             stream.cancel();
         }
+    }
+
+    /**
+     * Serves {@code request} on the calling thread, the thread of its POST, when the connection lets it (see
+     * {@link Transport#serveDirectly}); its stream must be open. Blocks while the handler runs.
+     *
+     * @return {@code true} when it was served (its answer, if any, is on its stream); {@code false} when it is still
+     *         to be {@linkplain #deliver delivered}
+     */
+    boolean serveHere(Request request) {
+        Predicate<Request> server = direct;
+        return server != null && !ended() && server.test(request);
     }
 
     private ServerStream stream(RequestId id) {
@@ -271,6 +284,12 @@ final class HttpSessionTransport implements Transport, HttpServerSession {
     @Override
     public void routeDirectly(Predicate<Message> router) {
         inbox.routeDirectly(router);
+    }
+
+    /** Each POSTed request is served on its exchange's thread: an HTTP request stands alone, with no order to keep. */
+    @Override
+    public void serveDirectly(Predicate<Request> server) {
+        direct = server;
     }
 
     @Override

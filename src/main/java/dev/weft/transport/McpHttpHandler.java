@@ -191,7 +191,10 @@ final class McpHttpHandler extends Handler.Abstract {
         }
     }
 
-    /** Answers a request: opens its stream, hands it to the session, and writes what comes. */
+    /**
+     * Answers a request: opens its stream, has the session serve it on this thread (or hands it to the session's
+     * reader when it cannot), and writes what comes.
+     */
     private void answer(HttpSessionTransport session, Request request, long bytes, ExchangeOut out, int endedStatus,
                         byte[] endedBody) {
         ServerStream stream;
@@ -209,7 +212,8 @@ final class McpHttpHandler extends Handler.Abstract {
         StreamWriter writer = new StreamWriter(stream, out, spec, request.method() + " (id " + request.id() + ") on "
                 + session.describe());
         stream.attach(writer, null); // before the request goes in: what its handler sends queues for the writer
-        if (!session.deliver(request, bytes)) {
+        writer.hold(server, endedStatus, endedBody);
+        if (!session.serveHere(request) && !session.deliver(request, bytes)) {
             stream.end();
         }
         writer.answerPost(endedStatus, endedBody);

@@ -29,7 +29,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * (the session ended; final). The event store is called under the lock (see {@link EventStore}); nothing else is.
  *
  * <p>Thread-safe: any number of senders, consumers come and go; each method takes {@code lock} briefly, except
- * {@link #next}, which waits for a message. The session is told of completion after the lock is released.
+ * {@link #next}, which waits for a message. The session is told of completion, and a consumer
+ * {@linkplain StreamWriter#wake woken} (it may be held while its exchange's thread serves the request), after the
+ * lock is released.
  */
 final class ServerStream {
     /** What {@link #next} hands its consumer. */
@@ -77,7 +79,7 @@ final class ServerStream {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private final ArrayDeque<Pending> queue = new ArrayDeque<>(); // offered, waiting for the consumer; lock
-    private Object consumer; // lock
+    private StreamWriter consumer; // lock
     private boolean responseOffered; // lock
     private boolean complete; // lock
     private boolean closeRequested; // lock
@@ -112,6 +114,7 @@ final class ServerStream {
      */
     boolean offer(Message message, byte[] data) {
         boolean completed = false;
+        StreamWriter wake = null;
         lock.lock();
         try {
             if (ended || responseOffered) {
@@ -122,12 +125,16 @@ final class ServerStream {
             if (consumer != null) {
                 queue.addLast(new Pending(message, data));
                 changed.signalAll();
+                wake = response ? null : consumer; // a held writer takes the response once its request is served
             } else {
                 store.append(id, data);
                 completed = response && markComplete();
             }
         } finally {
             lock.unlock();
+        }
+        if (wake != null) {
+            wake.wake();
         }
         if (completed) {
             session.streamComplete(this);
@@ -149,12 +156,17 @@ final class ServerStream {
      */
     void cancel() {
         boolean completed;
+        StreamWriter wake;
         lock.lock();
         try {
             responseOffered = true;
             completed = queue.isEmpty() && markComplete();
+            wake = consumer;
         } finally {
             lock.unlock();
+        }
+        if (wake != null) {
+            wake.wake(); // the response ends now, whether or not the handler heeds the cancel
         }
         if (completed) {
             session.streamComplete(this);
@@ -169,7 +181,7 @@ final class ServerStream {
      *                   write, and refuses while a consumer is attached)
      * @return {@code OK} and the events to write first; or why not
      */
-    Attachment attach(Object newConsumer, String resumeFrom) {
+    Attachment attach(StreamWriter newConsumer, String resumeFrom) {
         lock.lock();
         try {
             if (ended) {
@@ -206,7 +218,7 @@ final class ServerStream {
      *
      * @param store whether the message gets its event id (else it is handed out unstored, for a JSON answer)
      */
-    Next next(Object self, long nanos, boolean store) {
+    Next next(StreamWriter self, long nanos, boolean store) {
         boolean completed = false;
         Next next;
         lock.lock();
@@ -263,7 +275,7 @@ final class ServerStream {
      * Stores an event for {@code self} and returns its id: a priming event ({@code data} empty) or a message that
      * {@link #next} handed out unstored. {@code null} if {@code self} is no longer the consumer.
      */
-    String append(Object self, byte[] data) {
+    String append(StreamWriter self, byte[] data) {
         lock.lock();
         try {
             return consumer == self ? store.append(id, data) : null;
@@ -273,12 +285,12 @@ final class ServerStream {
     }
 
     /** Stores a priming event for {@code self}; see {@link #append}. */
-    String prime(Object self) {
+    String prime(StreamWriter self) {
         return append(self, PRIMING);
     }
 
     /** Records that {@code self} wrote the event {@code eventId}. */
-    void written(Object self, String eventId) {
+    void written(StreamWriter self, String eventId) {
         lock.lock();
         try {
             if (consumer == self) {
@@ -293,7 +305,7 @@ final class ServerStream {
      * Detaches {@code self} (its response ended or broke): what it has not taken goes to the store, in order, and so
      * does whatever is offered until the next consumer attaches. Does nothing if {@code self} is not the consumer.
      */
-    void detach(Object self) {
+    void detach(StreamWriter self) {
         boolean completed = false;
         lock.lock();
         try {
@@ -319,6 +331,7 @@ final class ServerStream {
 
     /** Asks the attached consumer to end its HTTP response; {@code false} if none is attached. Never blocks. */
     boolean requestClose() {
+        StreamWriter wake;
         lock.lock();
         try {
             if (consumer == null || ended || complete) {
@@ -326,21 +339,28 @@ final class ServerStream {
             }
             closeRequested = true;
             changed.signalAll();
-            return true;
+            wake = consumer;
         } finally {
             lock.unlock();
         }
+        wake.wake();
+        return true;
     }
 
     /** The session ended: the consumer ends its response, nothing more is taken. Idempotent; never blocks. */
     void end() {
+        StreamWriter wake;
         lock.lock();
         try {
             ended = true;
             queue.clear();
             changed.signalAll();
+            wake = consumer;
         } finally {
             lock.unlock();
+        }
+        if (wake != null) {
+            wake.wake();
         }
     }
 

@@ -1,8 +1,11 @@
 package dev.weft.transport;
 
+import dev.weft.internal.Uninterruptibles;
 import dev.weft.jsonrpc.Response;
 import java.io.IOException;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Writes one {@link ServerStream} as the answer to one HTTP request, as its consumer, until the stream is done with
@@ -22,6 +25,18 @@ final class StreamWriter {
     private final long keepAliveNanos;
     private final long retryMillis;
     private final String name;
+    private final AtomicInteger mode = new AtomicInteger(WRITING);
+    // Written by the exchange's thread before mode becomes HELD (which publishes them to wake()):
+    private StreamableHttpServer server;
+    private CountDownLatch handedOff;
+    private int endedStatus;
+    private byte[] endedBody;
+    private long since; // from when the first wait for a message counts: construction, or hold
+    private volatile boolean serving; // the exchange's thread runs the request's handler: from hold to answerPost
+
+    private static final int WRITING = 0;
+    private static final int HELD = 1;
+    private static final int HANDED_OFF = 2;
 
     /**
      * @param name what this response is, for logs
@@ -32,15 +47,72 @@ final class StreamWriter {
         this.keepAliveNanos = spec.keepAlive().toNanos();
         this.retryMillis = spec.sseRetry().toMillis();
         this.name = name;
+        this.since = System.nanoTime();
     }
 
     /**
-     * Answers a request's POST. The caller has attached this writer to a fresh request stream.
+     * Holds this writer while the exchange's thread serves the request; {@link #answerPost} ends the hold. Called by
+     * the exchange's thread, once, after attaching this writer to the request's fresh stream.
+     *
+     * @param endedStatus as for {@link #answerPost}, for the thread that takes the writing over
+     */
+    void hold(StreamableHttpServer server, int endedStatus, byte[] endedBody) {
+        this.server = server;
+        this.endedStatus = endedStatus;
+        this.endedBody = endedBody;
+        this.handedOff = new CountDownLatch(1);
+        this.since = System.nanoTime();
+        this.serving = true;
+        mode.set(HELD);
+        server.held(this);
+    }
+
+    /**
+     * Something must reach the client while this writer is held: the writing goes on at once on a virtual thread of
+     * its own. Any thread; never blocks; does nothing unless the writer is held.
+     */
+    void wake() {
+        if (mode.get() == HELD && mode.compareAndSet(HELD, HANDED_OFF)) {
+            Thread.ofVirtual().name(server.threadPrefix() + "-writer").start(() -> {
+                try {
+                    write(endedStatus, endedBody);
+                } finally {
+                    handedOff.countDown();
+                }
+            });
+        }
+    }
+
+    /** How long this writer has been held at {@code now} ({@link System#nanoTime}); -1 when it is not held. */
+    long heldNanos(long now) {
+        return mode.get() == HELD ? now - since : -1;
+    }
+
+    /** The keep-alive time: a writer held that long must show life. */
+    long keepAliveNanos() {
+        return keepAliveNanos;
+    }
+
+    /**
+     * Answers a request's POST, on the exchange's thread. The caller has attached this writer to a fresh request stream
+     * (and held it, if it served the request itself; a writer woken meanwhile is waited for instead).
      *
      * @param endedStatus the status to answer if the session ends before anything was sent (404, or 503 when the
      *                    server closes)
      */
     void answerPost(int endedStatus, byte[] endedBody) {
+        if (mode.get() != WRITING) {
+            serving = false;
+            server.released(this);
+            if (!mode.compareAndSet(HELD, WRITING)) {
+                Uninterruptibles.awaitUninterruptibly(handedOff); // woken meanwhile: another thread writes
+                return;
+            }
+        }
+        write(endedStatus, endedBody);
+    }
+
+    private void write(int endedStatus, byte[] endedBody) {
         try {
             if (decide(endedStatus, endedBody)) {
                 pump();
@@ -56,7 +128,7 @@ final class StreamWriter {
      * @return {@code true} when the event stream was started and the rest is to be pumped, {@code false} when done
      */
     private boolean decide(int endedStatus, byte[] endedBody) throws IOException {
-        ServerStream.Next next = stream.next(this, keepAliveNanos, false);
+        ServerStream.Next next = stream.next(this, Math.max(0, since + keepAliveNanos - System.nanoTime()), false);
         switch (next) {
             case ServerStream.Take take when take.message() instanceof Response -> {
                 out.json(take.data());
@@ -78,10 +150,14 @@ final class StreamWriter {
             case ServerStream.Signal signal -> {
                 switch (signal) {
                     case ENDED -> {
+                        leaveConnectionIfServing();
                         out.status(endedStatus, endedBody);
                         return false;
                     }
                     case TIMEOUT, CLOSE -> {
+                        if (signal == ServerStream.Signal.CLOSE) {
+                            leaveConnectionIfServing();
+                        }
                         if (!startEvents()) {
                             return false;
                         }
@@ -92,6 +168,7 @@ final class StreamWriter {
                         return true;
                     }
                     case COMPLETE, SUPERSEDED -> { // cancelled by the client before anything was sent
+                        leaveConnectionIfServing();
                         out.startEvents();
                         out.finish();
                         return false;
@@ -99,6 +176,18 @@ final class StreamWriter {
                     default -> throw new IllegalStateException("signal " + signal);
                 }
             }
+        }
+    }
+
+    /**
+     * This response ends before the request's handler is done (cancelled, closed, the session ended): if the
+     * exchange's thread still runs the handler, the connection is not to be reused, since the server reads nothing
+     * more from it until the handler returns, as with any blocking servlet. Only before the headers are sent; a response
+     * that has started keeps its connection busy until then.
+     */
+    private void leaveConnectionIfServing() {
+        if (serving) {
+            out.closeConnection();
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -60,8 +61,9 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  *
  * <h2>Threads</h2>
  * Thread-safe. Jetty's selector and acceptor run on a few platform threads ({@code weft-http-server-N-*}), its timers on
- * {@code weft-http-server-N-scheduler}; exchanges on virtual threads; idle sessions are reaped by
- * {@code weft-http-server-N-reaper}. {@link #close} ends every session and stops all of them.
+ * {@code weft-http-server-N-scheduler}; exchanges on virtual threads, each serving its request on its own thread
+ * (writing a response that must stream meanwhile on a {@code weft-http-server-N-writer}); idle sessions are reaped, and
+ * held writers woken for their keep-alive, by {@code weft-http-server-N-housekeeper}. {@link #close} ends every session and stops all of them.
  */
 public final class StreamableHttpServer implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(StreamableHttpServer.class.getName());
@@ -90,7 +92,9 @@ public final class StreamableHttpServer implements AutoCloseable {
     /** {@code OPEN -> CLOSING -> CLOSED}; lock. */
     private State state = State.OPEN;
     private volatile String description;
-    private Thread reaper; // set once by start
+    private Thread housekeeper; // set once by start
+    /** Writers held while their exchange's thread serves the request (see {@link StreamWriter}). */
+    private final Set<StreamWriter> held = ConcurrentHashMap.newKeySet();
 
     private StreamableHttpServer(HttpServerSpec spec, Consumer<Transport> consumer, boolean loopback) {
         this.spec = spec;
@@ -146,9 +150,7 @@ public final class StreamableHttpServer implements AutoCloseable {
         }
         server.description = "http-server[" + spec.host() + ":" + server.port() + spec.path() + "]";
         server.warmUp();
-        if (!spec.stateless()) {
-            server.reaper = Thread.ofVirtual().name(server.threadPrefix + "-reaper").start(server::reap);
-        }
+        server.housekeeper = Thread.ofVirtual().name(server.threadPrefix + "-housekeeper").start(server::housekeep);
         LOG.log(System.Logger.Level.DEBUG, () -> server.describe() + " started");
         return server;
     }
@@ -240,8 +242,8 @@ public final class StreamableHttpServer implements AutoCloseable {
             }
             exchanges.shutdown();
             awaitExchanges();
-            if (reaper != null) {
-                Uninterruptibles.joinUninterruptibly(reaper);
+            if (housekeeper != null) {
+                Uninterruptibles.joinUninterruptibly(housekeeper);
             }
             LOG.log(System.Logger.Level.DEBUG, () -> describe() + " closed");
         } finally {
@@ -273,19 +275,49 @@ public final class StreamableHttpServer implements AutoCloseable {
         }
     }
 
-    /** Ends the sessions that had no exchange for the idle timeout, until the server closes. */
-    private void reap() {
+    /**
+     * Until the server closes: wakes the writers held for the keep-alive time (see {@link StreamWriter}), checking
+     * a quarter of it at a time (at least every second); and, unless stateless, ends the sessions that had no exchange
+     * for the idle timeout, checking a quarter of it at a time (at most every 30 s).
+     */
+    private void housekeep() {
+        long keepAlive = spec.keepAlive().toNanos();
         long idle = spec.sessionIdleTimeout().toNanos();
-        long period = Math.clamp(idle / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(30));
-        while (!Uninterruptibles.awaitUninterruptibly(stopping, period)) {
+        long tick = Math.clamp(keepAlive / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(1));
+        long reapPeriod = Math.clamp(idle / 4, TimeUnit.MILLISECONDS.toNanos(10), TimeUnit.SECONDS.toNanos(30));
+        long nextReap = System.nanoTime() + reapPeriod;
+        while (!Uninterruptibles.awaitUninterruptibly(stopping, Math.min(tick, reapPeriod))) {
             long now = System.nanoTime();
-            for (HttpSessionTransport session : sessions.values()) {
-                if (session.idleNanos(now) >= idle) {
-                    session.end(new IOException(session.describe() + " ended: no request for "
-                            + spec.sessionIdleTimeout()), true);
+            for (StreamWriter writer : held) {
+                if (writer.heldNanos(now) >= keepAlive) {
+                    writer.wake();
+                }
+            }
+            if (!spec.stateless() && now - nextReap >= 0) {
+                nextReap = now + reapPeriod;
+                for (HttpSessionTransport session : sessions.values()) {
+                    if (session.idleNanos(now) >= idle) {
+                        session.end(new IOException(session.describe() + " ended: no request for "
+                                + spec.sessionIdleTimeout()), true);
+                    }
                 }
             }
         }
+    }
+
+    /** A writer is held while its exchange's thread serves the request; the housekeeping watches its keep-alive. */
+    void held(StreamWriter writer) {
+        held.add(writer);
+    }
+
+    /** The writer is no longer held. */
+    void released(StreamWriter writer) {
+        held.remove(writer);
+    }
+
+    /** The prefix of this server's thread names, {@code weft-http-server-N}. */
+    String threadPrefix() {
+        return threadPrefix;
     }
 
     // ---- for the handler and the sessions ----

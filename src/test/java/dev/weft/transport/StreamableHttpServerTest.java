@@ -42,6 +42,7 @@ class StreamableHttpServerTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch closed = new CountDownLatch(1);
     private final CountDownLatch slowStarted = new CountDownLatch(1);
+    private final CountDownLatch progressSeen = new CountDownLatch(1);
     private ServerFixture fixture;
 
     @AfterEach
@@ -77,6 +78,13 @@ class StreamableHttpServerTest {
                     assertThat(release.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
                     request.connection().notify("notifications/progress", obj("progressToken", token, "progress", 2));
                     return obj("polled", true);
+                })
+                .withRequestHandler("where", request -> obj("thread", Thread.currentThread().getName()))
+                .withRequestHandler("progressThenWait", request -> {
+                    JsonNode token = request.params().get("token");
+                    request.connection().notify("notifications/progress", obj("progressToken", token, "progress", 1));
+                    return obj("clientSawProgressFirst", progressSeen.await(PATIENCE.toMillis(),
+                            TimeUnit.MILLISECONDS));
                 })
                 .withRequestHandler("slow", request -> {
                     slowStarted.countDown();
@@ -116,6 +124,31 @@ class StreamableHttpServerTest {
 
         assertThat(result).isEqualTo(obj("done", true));
         assertThat(events).extracting(n -> n.params().get("progress").asInt()).containsExactly(1, 2, 3);
+    }
+
+    /** What makes a fast call cheap: no thread hand-off between the POST and its handler. */
+    @Test
+    void aRequestIsServedOnItsPostsOwnThread() throws Exception {
+        ServerFixture f = start(HttpServerSpec.loopback());
+        Connection client = f.client(ConnectionOptions.DEFAULT);
+
+        assertThat(client.call("where", obj()).get("thread").asText())
+                .startsWith(f.server.threadPrefix() + "-exchange-");
+    }
+
+    /**
+     * The handler runs on the POST's thread, which cannot write meanwhile: its progress must still reach the client
+     * while it runs (the writing moves to a thread of its own). The handler waits until the client has seen it.
+     */
+    @Test
+    void progressReachesTheClientWhileTheHandlerStillRuns() throws Exception {
+        ServerFixture f = start(HttpServerSpec.loopback());
+        Connection client = f.client(progressRouting());
+
+        JsonNode result = client.call("progressThenWait", obj("token", "live"),
+                CallOptions.DEFAULT.withEvents("live", event -> progressSeen.countDown()));
+
+        assertThat(result).isEqualTo(obj("clientSawProgressFirst", true));
     }
 
     @Test
