@@ -37,8 +37,8 @@ import java.util.function.UnaryOperator;
  * }</pre>
  *
  * <h2>Threads</h2>
- * Each session reads on a virtual thread of its own, and each request runs its handler on a virtual thread of its own,
- * so a slow handler delays nobody. Serving takes no lock: what the server offers is an immutable snapshot, replaced in
+ * Each session reads on a virtual thread of its own, and each request runs its handler on a virtual thread of its own
+ * (over Streamable HTTP, the thread of the POST that carried it), so a slow handler delays nobody. Serving takes no lock: what the server offers is an immutable snapshot, replaced in
  * one step by {@link #addTool} and its siblings (which tell every session that the list changed). Shared contexts
  * ({@link Builder#sharedContext}) are built once, by the first session to initialize, and never held while serving.
  *
