@@ -12,4 +12,5 @@ module dev.weft {
     exports dev.weft.transport;
     exports dev.weft.mcp;
     exports dev.weft.server;
+    exports dev.weft.pool;
 }

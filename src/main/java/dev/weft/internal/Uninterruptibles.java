@@ -6,6 +6,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -66,6 +67,27 @@ public final class Uninterruptibles {
             while (!done.getAsBoolean()) {
                 try {
                     condition.await();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            restore(interrupted);
+        }
+    }
+
+    /**
+     * Tries to take {@code lock} within {@code nanos}, by {@link Lock#tryLock(long, TimeUnit)}.
+     *
+     * @return whether the lock was taken
+     */
+    public static boolean tryLockUninterruptibly(Lock lock, long nanos) {
+        boolean interrupted = false;
+        try {
+            long deadline = System.nanoTime() + nanos;
+            while (true) {
+                try {
+                    return lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

@@ -1,0 +1,24 @@
+package dev.weft.pool;
+
+import java.io.Serial;
+
+/**
+ * Making the session for a key failed. Every caller that waited for that attempt gets an exception of its own with the
+ * same {@linkplain #getCause() cause}; the pool holds nothing for the key afterwards, and the next call tries again.
+ */
+public final class SessionCreationException extends RuntimeException {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final transient TransportKey key;
+
+    public SessionCreationException(TransportKey key, Throwable cause) {
+        super("creating the session for " + key + " failed: " + cause, cause);
+        this.key = key;
+    }
+
+    /** The key whose session could not be made. */
+    public TransportKey key() {
+        return key;
+    }
+}

@@ -1,0 +1,27 @@
+package dev.weft.pool;
+
+import dev.weft.mcp.McpClientOptions;
+import dev.weft.mcp.McpSession;
+
+/**
+ * Makes the session for a key: opens a transport and runs the handshake. The {@link SessionPool} calls it at most once
+ * at a time per key, on a virtual thread forked by one of that key's callers, and never while holding anything that
+ * other keys need. It may block for as long as creation takes; the pool interrupts it when its creation timeout passes or the
+ * pool closes, and it must then give up and release what it made.
+ */
+@FunctionalInterface
+public interface SessionFactory {
+
+    /**
+     * Opens a live session for {@code key}. On failure it throws, having closed whatever it opened.
+     *
+     * @throws Exception why the session could not be made; every caller that waited for this attempt gets it as the
+     *                   cause of a {@link SessionCreationException}
+     */
+    McpSession open(TransportKey key) throws Exception;
+
+    /** The default: {@link TransportKey#open()} for the transport, then {@link McpSession#open} with {@code options}. */
+    static SessionFactory mcp(McpClientOptions options) {
+        return key -> McpSession.open(key.open(), options);
+    }
+}

@@ -1,0 +1,82 @@
+package dev.weft.pool;
+
+import dev.weft.mcp.McpClientOptions;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The limits and the session factory of a {@link SessionPool}. Immutable; each {@code with} method returns a copy.
+ *
+ * @param maxSessions     the most sessions the pool holds at once, those being created included; at the limit, asking
+ *                        for another key closes the least recently used session that has no request in flight, or
+ *                        fails with {@link SessionPoolFullException} when every session is busy
+ * @param idleTimeout     how long a session may go unused, with no request in flight, before the pool closes it; or
+ *                        {@code null} to keep sessions until they die or the pool closes
+ * @param creationTimeout how long making one session may take (starting the process, the handshake) before it is
+ *                        abandoned and its waiters fail
+ * @param closeTimeout    how long {@link SessionPool#close()} waits for its sessions to close
+ * @param factory         makes a session for a key
+ */
+public record SessionPoolOptions(int maxSessions, Duration idleTimeout, Duration creationTimeout,
+                                 Duration closeTimeout, SessionFactory factory) {
+
+    /**
+     * Validates.
+     *
+     * @throws IllegalArgumentException if {@code maxSessions} is not positive or a duration is not positive
+     */
+    public SessionPoolOptions {
+        if (maxSessions < 1) {
+            throw new IllegalArgumentException("maxSessions must be positive: " + maxSessions);
+        }
+        positive(idleTimeout, "idleTimeout", true);
+        positive(creationTimeout, "creationTimeout", false);
+        positive(closeTimeout, "closeTimeout", false);
+        Objects.requireNonNull(factory, "factory");
+    }
+
+    private static void positive(Duration d, String name, boolean nullable) {
+        if (d == null && nullable) {
+            return;
+        }
+        Objects.requireNonNull(d, name);
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(name + " must be positive: " + d);
+        }
+    }
+
+    /**
+     * At most 256 sessions, closed after 10 minutes unused, 60 s to make one, 10 s to close them all; MCP sessions with
+     * the {@linkplain McpClientOptions#defaults() default client options}.
+     */
+    public static SessionPoolOptions defaults() {
+        return new SessionPoolOptions(256, Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(10),
+                SessionFactory.mcp(McpClientOptions.defaults()));
+    }
+
+    public SessionPoolOptions withMaxSessions(int maxSessions) {
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, factory);
+    }
+
+    /** @param idleTimeout {@code null} keeps sessions until they die or the pool closes */
+    public SessionPoolOptions withIdleTimeout(Duration idleTimeout) {
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, factory);
+    }
+
+    public SessionPoolOptions withCreationTimeout(Duration creationTimeout) {
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, factory);
+    }
+
+    public SessionPoolOptions withCloseTimeout(Duration closeTimeout) {
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, factory);
+    }
+
+    public SessionPoolOptions withFactory(SessionFactory factory) {
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, factory);
+    }
+
+    /** MCP sessions opened with {@code options} (the default factory, with other client options). */
+    public SessionPoolOptions withClientOptions(McpClientOptions options) {
+        return withFactory(SessionFactory.mcp(options));
+    }
+}
