@@ -107,7 +107,7 @@ public final class SessionPool implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition closed = lock.newCondition();
     private final CountDownLatch stopping = new CountDownLatch(1);
-    private State state = State.OPEN; // OPEN -> CLOSING -> CLOSED; lock
+    private volatile State state = State.OPEN; // OPEN -> CLOSING -> CLOSED; written under lock, read anywhere
     private int size; // sessions held or being made; lock
     private final Set<TaskScope> creations = new HashSet<>(); // scopes making a session; lock
     private final Set<Thread> threads = new HashSet<>(); // watches and closers running; lock
@@ -207,6 +207,9 @@ public final class SessionPool implements AutoCloseable {
             throw new SessionCreationException(slot.key, e);
         }
         try {
+            if (slot.attempts != seen && slot.lastFailure != null) {
+                throw new SessionCreationException(slot.key, slot.lastFailure); // the attempt waited for failed
+            }
             if (slot.retired) {
                 return null;
             }
@@ -218,9 +221,6 @@ public final class SessionPool implements AutoCloseable {
                 }
                 slot.entry = null; // dead, and its watch has not run yet
                 discard(entry, "dead");
-            }
-            if (slot.attempts != seen && slot.lastFailure != null) {
-                throw new SessionCreationException(slot.key, slot.lastFailure); // the attempt waited for failed
             }
             return make(slot);
         } finally {
@@ -236,7 +236,7 @@ public final class SessionPool implements AutoCloseable {
             session = runFactory(slot.key);
         } catch (Abandoned e) {
             release();
-            if (state() != State.OPEN) {
+            if (state != State.OPEN) {
                 throw closedException();
             }
             Thread.currentThread().interrupt(); // abandoned by this caller's interrupt: waiters try again themselves
@@ -487,17 +487,8 @@ public final class SessionPool implements AutoCloseable {
         }
     }
 
-    private State state() {
-        lock.lock();
-        try {
-            return state;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     private void checkOpen() {
-        if (state() != State.OPEN) {
+        if (state != State.OPEN) {
             throw closedException();
         }
     }
@@ -603,6 +594,6 @@ public final class SessionPool implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + "[" + size() + " sessions, " + state() + "]";
+        return name + "[" + size() + " sessions, " + state + "]";
     }
 }
