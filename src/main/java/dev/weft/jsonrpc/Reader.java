@@ -2,10 +2,9 @@ package dev.weft.jsonrpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.internal.InterruptGate;
 import dev.weft.scope.TaskScope;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedTransferQueue;
@@ -25,9 +24,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link #serveDirectly}); such handlers are outside the scope, so the reader cancels them when it ends and waits for
  * them after closing the scope, as the scope waits for its own.
  *
- * <p>Fields: {@code incoming} maps the peer's in-flight request ids to their handlers (added before the handler starts,
- * by the reader or the serving thread, removed by the handler, read by whoever routes a cancel); {@code notifications} is the dispatcher's
- * queue (routers offer, the dispatcher takes); {@code abandoned} holds ids of our calls given up on, so that their late
+ * <p>Fields: {@code incoming} maps the peer's in-flight request ids to the {@link InterruptGate}s of their handlers
+ * (added before the handler starts, by the reader or the serving thread, removed by the handler, read by whoever
+ * routes a cancel; the gate keeps a cancel's interrupt from landing after the handler is done, on a thread that may go
+ * on to other work); {@code notifications} is the dispatcher's queue (routers offer, the dispatcher takes); {@code abandoned} holds ids of our calls given up on, so that their late
  * answers log quietly (callers add, the reader reads).
  */
 final class Reader {
@@ -37,78 +37,12 @@ final class Reader {
     private static final int ABANDONED_CAPACITY = 4096;
     private static final Notification END_OF_NOTIFICATIONS = new Notification("weft/end", null);
 
-    /**
-     * A request of the peer's, registered before its handler starts, so that a cancel right behind it finds it.
-     *
-     * <p>The handler's thread publishes itself in {@link #start} and withdraws in {@link #finish}; a canceller's
-     * interrupt lands between the two or not at all. While a canceller is interrupting ({@code INTERRUPTING}),
-     * {@code finish} waits for it to be done, as {@code FutureTask} does, and then clears the flag: a thread that served
-     * the request and goes on with other work (a transport's own thread, see {@link Transport#serveDirectly}) is never
-     * interrupted by the connection afterwards. Either the canceller sees the thread running and interrupts it, or the
-     * handler, having published its thread, sees {@code cancelled}.
-     */
-    private static final class InFlight {
-        private static final int NEW = 0;
-        private static final int RUNNING = 1;
-        private static final int INTERRUPTING = 2;
-        private static final int DONE = 3;
-        private static final VarHandle STATE;
-        private static final VarHandle CANCELLED;
-
-        static {
-            try {
-                MethodHandles.Lookup lookup = MethodHandles.lookup();
-                STATE = lookup.findVarHandle(InFlight.class, "state", int.class);
-                CANCELLED = lookup.findVarHandle(InFlight.class, "cancelled", boolean.class);
-            } catch (ReflectiveOperationException e) {
-                throw new ExceptionInInitializerError(e);
-            }
-        }
-
-        private volatile int state = NEW;
-        private volatile boolean cancelled;
-        private volatile Thread thread;
-
-        /** On the handler's thread, first: publishes it; {@code false} if the request was cancelled already. */
-        boolean start() {
-            thread = Thread.currentThread();
-            state = RUNNING;
-            return !cancelled;
-        }
-
-        /** Any thread: marks the request cancelled, and interrupts its handler if that is running; once. */
-        void cancel() {
-            if (!CANCELLED.compareAndSet(this, false, true)) {
-                return; // one interrupt per request: a handler winding down is not disturbed again
-            }
-            if (STATE.compareAndSet(this, RUNNING, INTERRUPTING)) {
-                try {
-                    thread.interrupt();
-                } finally {
-                    state = RUNNING;
-                }
-            }
-        }
-
-        boolean cancelled() {
-            return cancelled;
-        }
-
-        /** On the handler's thread, after {@link #start}: no interrupt of a canceller lands after this, none is left. */
-        void finish() {
-            while (!STATE.compareAndSet(this, RUNNING, DONE)) {
-                Thread.yield(); // a canceller is interrupting this thread right now
-            }
-            Thread.interrupted();
-        }
-    }
-
     private final Connection connection;
     private final Transport transport;
     private final ConnectionOptions options;
     private final PendingCalls pending;
     private final String name;
-    private final ConcurrentHashMap<RequestId, InFlight> incoming = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<RequestId, InterruptGate> incoming = new ConcurrentHashMap<>();
     private final LinkedTransferQueue<Notification> notifications = new LinkedTransferQueue<>();
     private final Set<RequestId> abandoned = ConcurrentHashMap.newKeySet();
     private final ReentrantLock directLock = new ReentrantLock();
@@ -195,7 +129,7 @@ final class Reader {
         switch (message) {
             case Response response -> onResponse(response);
             case Request request -> {
-                InFlight inFlight = new InFlight();
+                InterruptGate inFlight = new InterruptGate();
                 if (incoming.putIfAbsent(request.id(), inFlight) != null) {
                     Response.Failure reply = new Response.Failure(request.id(), RpcError.invalidRequest(
                             "Invalid Request: id " + request.id() + " is already in flight"));
@@ -233,7 +167,7 @@ final class Reader {
      * then meets the request and answers the duplicate). Thread-safe; blocks for as long as the handler runs.
      */
     boolean serveDirectly(Request request) {
-        InFlight inFlight = new InFlight();
+        InterruptGate inFlight = new InterruptGate();
         directLock.lock();
         try {
             if (directEnded || incoming.putIfAbsent(request.id(), inFlight) != null) {
@@ -271,7 +205,7 @@ final class Reader {
         } finally {
             directLock.unlock();
         }
-        for (InFlight inFlight : incoming.values()) {
+        for (InterruptGate inFlight : incoming.values()) {
             inFlight.cancel(); // the forked ones are interrupted by the scope as well; no answer can go out now
         }
     }
@@ -324,7 +258,7 @@ final class Reader {
     }
 
     private void cancelIncoming(RequestId id) {
-        InFlight inFlight = id == null ? null : incoming.get(id);
+        InterruptGate inFlight = id == null ? null : incoming.get(id);
         if (inFlight != null) {
             inFlight.cancel();
         }
@@ -353,16 +287,16 @@ final class Reader {
      * Runs on a handler thread of its own, or on the transport's thread that carries the request: handles one request
      * of the peer's and answers it, unless the peer cancelled it.
      */
-    private void serve(Request request, InFlight inFlight) {
+    private void serve(Request request, InterruptGate inFlight) {
         CURRENT.set(connection);
         SERVING.set(request.id());
         Response response = null;
         try {
-            if (inFlight.start()) {
+            if (inFlight.enter()) {
                 response = handle(request);
             } // else cancelled before its handler started: no answer is owed
         } finally {
-            inFlight.finish(); // a cancel that raced with the end of the handler must not disturb the write, or later work
+            inFlight.exit(); // a cancel that raced with the end of the handler must not disturb the write, or later work
             incoming.remove(request.id(), inFlight);
         }
         if (response != null && !inFlight.cancelled()) {
