@@ -13,4 +13,5 @@ module dev.weft {
     exports dev.weft.mcp;
     exports dev.weft.server;
     exports dev.weft.pool;
+    exports dev.weft.conversation;
 }

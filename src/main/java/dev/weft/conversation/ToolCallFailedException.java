@@ -1,0 +1,21 @@
+package dev.weft.conversation;
+
+import java.io.Serial;
+
+/** A tool call got no answer; the cause says why (the transport's end, a timeout, the session not made). */
+public final class ToolCallFailedException extends RuntimeException {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    private final transient ToolCall call;
+
+    public ToolCallFailedException(ToolCall call, RuntimeException cause) {
+        super("tool " + call.tool() + " on " + call.server() + " failed: " + cause, cause);
+        this.call = call;
+    }
+
+    /** The call that failed. */
+    public ToolCall call() {
+        return call;
+    }
+}

@@ -1,0 +1,50 @@
+package dev.weft.conversation;
+
+import dev.weft.mcp.CallToolResult;
+import dev.weft.mcp.Tool;
+import dev.weft.pool.TransportKey;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One turn of a conversation: the host's code, run on the conversation's own thread while it holds the conversation's
+ * state lock, with the means to call tools.
+ *
+ * @param <T> what the turn returns
+ */
+@FunctionalInterface
+public interface Turn<T> {
+
+    /** Runs the turn. An exception ends it and is rethrown to the thread that ran it. */
+    T run(Context turn) throws Exception;
+
+    /**
+     * What a turn may do. Only on the conversation's thread, during the turn ({@link WrongThreadException} otherwise).
+     * Each call blocks the turn until its outcome, while the conversation's thread runs the events that arrive: the
+     * listener sees every event of a call before the turn sees its outcome.
+     */
+    sealed interface Context permits Conversation.TurnContext {
+
+        /**
+         * Calls one tool and returns its result.
+         *
+         * @throws ToolCallFailedException if the call got no answer
+         * @throws TurnCancelledException  if the turn was cancelled
+         */
+        CallToolResult callTool(TransportKey server, String tool, Map<String, ?> arguments);
+
+        /**
+         * Calls tools in parallel, each as a subtask of the turn, and returns every outcome, in the order given. A call
+         * that fails does not stop the others.
+         *
+         * @throws TurnCancelledException if the turn was cancelled (every call then has its terminal event)
+         */
+        List<ToolCallOutcome> callTools(List<ToolCall> calls);
+
+        /** The server's tools. */
+        List<Tool> listTools(TransportKey server);
+
+        /** The conversation the turn belongs to. */
+        Conversation conversation();
+    }
+}

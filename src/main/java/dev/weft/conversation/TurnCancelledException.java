@@ -1,0 +1,16 @@
+package dev.weft.conversation;
+
+import java.io.Serial;
+
+/**
+ * The turn was cancelled ({@link Conversation#cancel()}, or the thread waiting for it was interrupted): its tool calls
+ * were cancelled, each with its terminal event, and the conversation is paused, ready for the next turn.
+ */
+public final class TurnCancelledException extends RuntimeException {
+    @Serial
+    private static final long serialVersionUID = 1L;
+
+    public TurnCancelledException(String message) {
+        super(message);
+    }
+}
