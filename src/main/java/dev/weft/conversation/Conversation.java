@@ -418,62 +418,80 @@ public final class Conversation implements AutoCloseable {
     /**
      * Forks one subtask per call and, until each has ended, runs what arrives in the mailbox: the calls' events, their
      * ends (each with its terminal event, delivered before the outcome is recorded). A cancel (the gate interrupts this
-     * thread) cancels the scope; the calls then end, each with its terminal event, and the turn is cancelled.
+     * thread) cancels the scope and waits for its threads; then it runs what they left in the mailbox, and gives each
+     * call that never started (cancelled between its fork and its start) its cancelled outcome and terminal event here.
      */
     private List<ToolCallOutcome> callTools(List<ToolCall> calls, Ticket<?> ticket) {
         if (ticket.gate.cancelled()) {
             throw new TurnCancelledException(name + ": the turn was cancelled");
         }
         ToolCallOutcome[] outcomes = new ToolCallOutcome[calls.size()];
+        long[] ids = new long[calls.size()];
+        int[] remaining = {calls.size()};
         boolean cancelled = false;
         try (TaskScope scope = TaskScope.open(c -> c.withName(name + "-call"))) {
             for (int i = 0; i < calls.size(); i++) {
                 ToolCall call = calls.get(i);
                 long id = callIds.incrementAndGet();
                 int index = i;
+                ids[i] = id;
                 deliver(new ToolCallStarted(id, call)); // before any event of the call: they come through the mailbox
                 scope.fork(() -> {
                     mailbox.offer(invoke(call, id, index));
                     return null;
                 });
             }
-            int remaining = calls.size();
-            while (remaining > 0) {
-                if (!cancelled && (ticket.gate.cancelled() || Thread.currentThread().isInterrupted())) {
+            while (remaining[0] > 0) {
+                if (ticket.gate.cancelled() || Thread.currentThread().isInterrupted()) {
                     cancelled = true;
-                    scope.cancel();
+                    break;
                 }
-                Item item;
                 try {
-                    item = mailbox.take();
+                    handle(mailbox.take(), outcomes, remaining);
                 } catch (InterruptedException e) {
                     cancelled = true;
-                    scope.cancel();
-                    continue;
-                }
-                switch (item) {
-                    case CallDone done -> {
-                        deliver(done.terminal());
-                        outcomes[done.index()] = done.outcome();
-                        remaining--;
-                    }
-                    case Delivery delivery -> deliver(delivery.event());
-                    case Ticket<?> later -> deferred.add(later);
-                    case Stop stop -> deferred.add(stop);
+                    break;
                 }
             }
-            try {
-                scope.join(); // every call has ended: its subtask is returning
-            } catch (CancellationException e) {
-                // cancelled above; every call has ended all the same
-            } catch (InterruptedException e) {
-                cancelled = true;
+            if (cancelled) {
+                scope.cancel();
+            } else {
+                try {
+                    scope.join(); // every call has ended: its subtask is returning
+                } catch (InterruptedException e) {
+                    cancelled = true;
+                }
+            }
+        } // close waits for every call's thread: what they sent is in the mailbox now
+        Item item;
+        while (remaining[0] > 0 && (item = mailbox.poll()) != null) {
+            handle(item, outcomes, remaining);
+        }
+        for (int i = 0; i < outcomes.length; i++) {
+            if (outcomes[i] == null) { // cancelled before its subtask started: it never left
+                CallDone done = failed(calls.get(i), ids[i], i, new CallCancelledException("tools/call", null,
+                        calls.get(i).server().toString(), null), true, 0);
+                handle(done, outcomes, remaining);
             }
         }
         if (cancelled || ticket.gate.cancelled()) {
             throw new TurnCancelledException(name + ": the turn was cancelled");
         }
         return List.of(outcomes);
+    }
+
+    /** Runs one item that arrived while a turn waits for its calls; turns and the stop wait for the turn's end. */
+    private void handle(Item item, ToolCallOutcome[] outcomes, int[] remaining) {
+        switch (item) {
+            case CallDone done -> {
+                deliver(done.terminal());
+                outcomes[done.index()] = done.outcome();
+                remaining[0]--;
+            }
+            case Delivery delivery -> deliver(delivery.event());
+            case Ticket<?> later -> deferred.add(later);
+            case Stop stop -> deferred.add(stop);
+        }
     }
 
     /** On a call's subtask: makes the call, trying again while that is safe, and says how it ended. */
