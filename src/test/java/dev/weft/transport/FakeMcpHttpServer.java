@@ -85,7 +85,8 @@ final class FakeMcpHttpServer implements AutoCloseable {
     private final AtomicInteger serverRequestIds = new AtomicInteger();
     private volatile String session = SESSION;
     private volatile String protocol = PROTOCOL;
-    private volatile boolean sessionExpired;
+    private final Set<String> expired = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger sessions = new AtomicInteger(1);
     private volatile Script listen = exchange -> exchange.status(405, "");
     private volatile int deleteStatus = 200;
 
@@ -144,9 +145,16 @@ final class FakeMcpHttpServer implements AutoCloseable {
         return this;
     }
 
-    /** From now on, every request that carries the session id gets 404. */
+    /**
+     * From now on, every request that carries the current session id gets 404; the next {@code initialize} gets a new
+     * id ({@value #SESSION}{@code -2}, {@code -3}, ...).
+     */
     void expireSession() {
-        sessionExpired = true;
+        String current = session;
+        if (current != null) {
+            expired.add(current);
+            session = SESSION + "-" + sessions.incrementAndGet();
+        }
     }
 
     List<Received> received() {
@@ -219,7 +227,7 @@ final class FakeMcpHttpServer implements AutoCloseable {
 
     private Script scriptFor(Received r) {
         String sent = r.header("Mcp-Session-Id");
-        if (sessionExpired && sent != null && sent.equals(session)) {
+        if (sent != null && expired.contains(sent)) {
             return exchange -> exchange.status(404, "{\"jsonrpc\":\"2.0\",\"error\":{\"code\":-32001,\"message\":"
                     + "\"Session not found\"},\"id\":null}");
         }
