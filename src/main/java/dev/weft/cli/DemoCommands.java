@@ -1,16 +1,24 @@
 package dev.weft.cli;
 
 import dev.weft.cli.Main.Command;
+import dev.weft.conversation.Conversation;
+import dev.weft.conversation.ConversationEvent;
+import dev.weft.conversation.ConversationOptions;
+import dev.weft.conversation.ToolCallFailedException;
+import dev.weft.conversation.Turn;
 import dev.weft.jsonrpc.TransportClosedException;
 import dev.weft.mcp.CallToolResult;
 import dev.weft.mcp.McpClientOptions;
 import dev.weft.mcp.McpSession;
-import dev.weft.mcp.RequestOptions;
 import dev.weft.mcp.Tool;
+import dev.weft.pool.SessionCreationException;
+import dev.weft.pool.SessionFactory;
+import dev.weft.pool.SessionPool;
+import dev.weft.pool.SessionPoolOptions;
+import dev.weft.pool.TransportKey;
 import dev.weft.server.McpServer;
 import dev.weft.transport.HttpServerSpec;
 import dev.weft.transport.ProcessExitedException;
-import dev.weft.transport.ProcessSpec;
 import dev.weft.transport.StdioTransport;
 import dev.weft.transport.StreamableHttpServer;
 import java.io.IOException;
@@ -25,9 +33,9 @@ import java.util.stream.Collectors;
 
 /**
  * {@code weft serve --demo [--http HOST:PORT]} (serves the {@link DemoServer} toolset over standard input and output,
- * or over Streamable HTTP) and {@code weft
- * demo} (starts that server as a child process and runs a short scripted session against it: a call, progress, a
- * tool's error, a crash in the middle of a call that fails at once with its cause, and a fresh session).
+ * or over Streamable HTTP) and {@code weft demo} (starts that server as a child process through a session pool and
+ * runs a short scripted conversation against it: a call, progress, a tool's error, a crash in the middle of a call that
+ * fails at once with its cause, and the next call on a fresh session that the pool makes).
  */
 final class DemoCommands {
     private static final long CRASH_AFTER_MILLIS = 300;
@@ -151,10 +159,11 @@ final class DemoCommands {
     private static final String DEMO_HELP = """
             Usage: weft demo
 
-            Starts the demo MCP server (weft serve --demo) as a child process and runs a short session against it,
-            narrating each step: the handshake, a call, a slow call with progress, a tool's error, then a call during
-            which the server crashes, which fails at once with the server's exit status and last words, and a fresh
-            session with a new server process.
+            Starts the demo MCP server (weft serve --demo) as a child process through a session pool and runs a short
+            conversation against it, narrating each step: the handshake, a call, a slow call with progress (shown by
+            the conversation's listener, on the conversation's own thread), a tool's error, then a call during which
+            the server crashes, which fails at once with the server's exit status and last words, and the next call,
+            for which the pool makes a fresh session with a new server process.
             """;
 
     private static int demo(List<String> args, Io io) {
@@ -169,70 +178,80 @@ final class DemoCommands {
         }
         PrintStream out = io.out();
         List<String> server = serverCommand();
-        out.println("weft demo: a session with Weft's demo MCP server, run as a child process:");
+        TransportKey key = TransportKey.stdio(server);
+        out.println("weft demo: a conversation with Weft's demo MCP server, run as a child process by a session pool:");
         out.println("  " + String.join(" ", shortened(server)));
         out.println();
-        try {
-            try (McpSession session = open(server, out, 1)) {
-                List<Tool> tools = session.listTools();
+        ProgressLine progress = new ProgressLine(out, false);
+        SessionFactory recordingPids = stdioKey -> {
+            StdioTransport transport = StdioTransport.spawn(((TransportKey.Stdio) stdioKey).processSpec());
+            serverPid = transport.pid().orElse(-1);
+            return McpSession.open(transport, McpClientOptions.defaults().withThreadName("weft-demo"));
+        };
+        try (SessionPool pool = SessionPool.open(SessionPoolOptions.defaults().withFactory(recordingPids));
+             Conversation conversation = Conversation.open(pool, ConversationOptions.defaults()
+                     .withName("weft-demo-conversation")
+                     .withListener(event -> {
+                         if (event instanceof ConversationEvent.ToolCallProgress p) {
+                             out.print("     ");
+                             progress.show(p.progress());
+                         }
+                     }))) {
+            McpSession first = connect(pool, key, out, 1);
+            conversation.run(turn -> {
+                List<Tool> tools = turn.listTools(key);
                 out.println("2. Its tools: " + tools.stream().map(Tool::name).collect(Collectors.joining(", ")));
                 long start = System.nanoTime();
-                CallToolResult echo = session.callTool("echo", Map.of("message", "hello from weft"));
+                CallToolResult echo = turn.callTool(key, "echo", Map.of("message", "hello from weft"));
                 out.println("3. echo → " + echo.text() + " (" + millis(start) + ")");
                 out.println("4. slow, 5 steps, with progress:");
-                ProgressLine progress = new ProgressLine(out, false);
                 start = System.nanoTime();
-                CallToolResult slow = session.callTool("slow", Map.of("steps", 5), RequestOptions.DEFAULT
-                        .withProgress(p -> {
-                            out.print("     ");
-                            progress.show(p);
-                        }));
+                CallToolResult slow = turn.callTool(key, "slow", Map.of("steps", 5));
                 out.println("   → " + slow.text() + " (" + millis(start) + ")");
-                CallToolResult failed = session.callTool("fail", Map.of("reason", "the disk is full"));
+                CallToolResult failed = turn.callTool(key, "fail", Map.of("reason", "the disk is full"));
                 out.println("5. fail → the tool reported an error (isError): " + failed.text());
-                out.println("6. crash: the server kills itself (SIGKILL) " + CRASH_AFTER_MILLIS + " ms into the call:");
-                crash(session, out);
-            }
+                out.println("6. crash: the server kills itself (SIGKILL) " + CRASH_AFTER_MILLIS
+                        + " ms into the call:");
+                crash(turn, key, first, out);
+                return null;
+            });
             out.println();
-            try (McpSession fresh = open(server, out, 7)) {
-                out.println("   echo → " + fresh.callTool("echo", Map.of("message", "hello again")).text());
-            }
+            McpSession fresh = connect(pool, key, out, 7);
+            String again = conversation.run(turn -> turn.callTool(key, "echo", Map.of("message", "hello again"))
+                    .text());
+            out.println("   echo → " + again + (fresh != first ? " (the pool replaced the dead session)" : ""));
             out.println();
             out.println("Done: every call ended, the crashed one at once with its cause; no process was left behind.");
             return Main.OK;
-        } catch (IOException e) {
-            return Failures.cannotConnect("demo", e, io.err());
+        } catch (SessionCreationException e) {
+            return Failures.cannotConnect("demo", e.getCause() instanceof IOException io2 ? io2
+                    : new IOException(e.getMessage(), e), io.err());
         } catch (RuntimeException e) {
             return Failures.report("demo", e, io.err());
         }
     }
 
-    private static McpSession open(List<String> server, PrintStream out, int step) throws IOException {
+    /** The pool's session for {@code key}: made now, by this call, unless it is alive. */
+    private static McpSession connect(SessionPool pool, TransportKey key, PrintStream out, int step) {
         long start = System.nanoTime();
-        StdioTransport transport = StdioTransport.spawn(ProcessSpec.of(server.toArray(String[]::new)));
-        serverPid = transport.pid().orElse(-1);
-        McpSession session = McpSession.open(transport, McpClientOptions.defaults().withThreadName("weft-demo"));
+        McpSession session = pool.session(key);
         out.println(step + ". " + (step == 1 ? "Connected" : "A fresh session with a new server process: connected")
                 + " to " + session.serverInfo().name() + " " + session.serverInfo().version() + ", protocol "
                 + session.protocolVersion() + ", in " + millis(start));
         return session;
     }
 
-    private static void crash(McpSession session, PrintStream out) {
+    private static void crash(Turn.Context turn, TransportKey key, McpSession session, PrintStream out) {
         long start = System.nanoTime();
         java.util.concurrent.atomic.AtomicLong exitedAt = new java.util.concurrent.atomic.AtomicLong();
         ProcessHandle.of(serverPid).ifPresent(p -> p.onExit().thenRun(() -> exitedAt.set(System.nanoTime())));
-        ProgressLine progress = new ProgressLine(out, false);
         try {
-            session.callTool("crash", Map.of("afterMillis", CRASH_AFTER_MILLIS), RequestOptions.DEFAULT
-                    .withProgress(p -> {
-                        out.print("     ");
-                        progress.show(p);
-                    }));
+            turn.callTool(key, "crash", Map.of("afterMillis", CRASH_AFTER_MILLIS));
             out.println("   → the call returned, which it should not have");
-        } catch (TransportClosedException e) {
+        } catch (ToolCallFailedException failure) {
             long failedAt = System.nanoTime();
             long exitNanos = exitedAt.get();
+            RuntimeException e = (RuntimeException) failure.getCause();
             out.println("   → the call failed " + TimeUnit.NANOSECONDS.toMillis(failedAt - start)
                     + " ms after it started, " + (exitNanos == 0 ? "as the server process ended:"
                     : String.format(java.util.Locale.ROOT, "%.1f ms after the server process ended:",
