@@ -183,12 +183,13 @@ final class DemoCommands {
         out.println("  " + String.join(" ", shortened(server)));
         out.println();
         ProgressLine progress = new ProgressLine(out, false);
-        SessionFactory recordingPids = stdioKey -> {
+        SessionFactory recordingPids = (stdioKey, options) -> {
             StdioTransport transport = StdioTransport.spawn(((TransportKey.Stdio) stdioKey).processSpec());
             serverPid = transport.pid().orElse(-1);
-            return McpSession.open(transport, McpClientOptions.defaults().withThreadName("weft-demo"));
+            return McpSession.open(transport, options);
         };
-        try (SessionPool pool = SessionPool.open(SessionPoolOptions.defaults().withFactory(recordingPids));
+        try (SessionPool pool = SessionPool.open(SessionPoolOptions.defaults().withFactory(recordingPids)
+                .withClientOptions(McpClientOptions.defaults().withThreadName("weft-demo")));
              Conversation conversation = Conversation.open(pool, ConversationOptions.defaults()
                      .withName("weft-demo-conversation")
                      .withListener(event -> {

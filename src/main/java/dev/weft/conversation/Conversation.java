@@ -7,11 +7,20 @@ import dev.weft.conversation.ConversationEvent.ToolCallStarted;
 import dev.weft.internal.InterruptGate;
 import dev.weft.internal.Uninterruptibles;
 import dev.weft.jsonrpc.CallCancelledException;
+import dev.weft.jsonrpc.RpcError;
+import dev.weft.jsonrpc.RpcErrorException;
 import dev.weft.jsonrpc.TransportClosedException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.conversation.ConversationEvent.ServerLog;
+import dev.weft.conversation.ConversationEvent.ServerNotice;
 import dev.weft.mcp.CallToolResult;
+import dev.weft.mcp.Handlers;
+import dev.weft.mcp.LogMessage;
 import dev.weft.mcp.McpSession;
 import dev.weft.mcp.RequestOptions;
+import dev.weft.mcp.ServerEvents;
 import dev.weft.mcp.Tool;
+import dev.weft.pool.Claimant;
 import dev.weft.pool.SessionCreationException;
 import dev.weft.pool.SessionPool;
 import dev.weft.pool.TransportKey;
@@ -21,7 +30,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedTransferQueue;
@@ -45,7 +57,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * A turn runs on the conversation's thread, holding the {@linkplain #stateLock() state lock}. Each tool call runs as a
  * subtask of the turn, on a virtual thread of its own; what arrives for it (progress) and its end are queued to the
  * mailbox, and the conversation's thread runs the {@linkplain ConversationOptions#listener() listener} for each, in
- * arrival order, while the turn waits for its calls. So a listener may take the state lock that its own thread already
+ * arrival order, while the turn waits for its calls. While a call runs, the conversation
+ * {@linkplain SessionPool#claim claims} its session: the server's notifications come to the listener the same way
+ * ({@link ServerLog}, {@link ServerNotice}), and its requests (sampling, elicitation, roots) run the conversation's
+ * {@linkplain ConversationOptions#sampling() handlers} on the conversation's thread while the server waits. So a listener may take the state lock that its own thread already
  * holds, a reader never waits for a listener, and the listener sees every event of a call, its one terminal event last,
  * before the turn sees the call's outcome (the OpenHands software-agent-sdk #3358 seed). Between turns, the thread runs
  * nothing but the listener for late events.
@@ -88,7 +103,7 @@ public final class Conversation implements AutoCloseable {
     }
 
     /** What the conversation's thread takes from its mailbox. */
-    private sealed interface Item permits Ticket, Delivery, CallDone, Stop {}
+    private sealed interface Item permits Ticket, Delivery, CallDone, HostCall, Stop {}
 
     /** A turn submitted by {@link #run}, and its outcome. */
     private static final class Ticket<T> implements Item {
@@ -108,6 +123,44 @@ public final class Conversation implements AutoCloseable {
     private record CallDone(int index, ToolCallOutcome outcome, ConversationEvent terminal) implements Item {}
 
     private enum Stop implements Item { INSTANCE }
+
+    /**
+     * A server's request to the host (sampling, elicitation, roots), made during one of this conversation's calls: its
+     * handler runs on the conversation's thread while the session's request thread waits for the answer.
+     */
+    private static final class HostCall implements Item {
+        private final Callable<Object> work;
+        private final CompletableFuture<Object> answer = new CompletableFuture<>();
+
+        HostCall(Callable<Object> work) {
+            this.work = work;
+        }
+
+        /** On the conversation's thread. */
+        void run() {
+            try {
+                answer.complete(work.call());
+            } catch (Throwable e) {
+                answer.completeExceptionally(e);
+            }
+        }
+
+        void refuse(String why) {
+            answer.completeExceptionally(new RpcErrorException(new RpcError(RpcError.INTERNAL_ERROR, why)));
+        }
+
+        /** On the session's request thread: the answer, or what the handler threw. */
+        Object await() throws Exception {
+            try {
+                return answer.get();
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof Exception cause) {
+                    throw cause;
+                }
+                throw e;
+            }
+        }
+    }
 
     private final SessionPool pool;
     private final ConversationOptions options;
@@ -262,6 +315,7 @@ public final class Conversation implements AutoCloseable {
                     }
                     case Ticket<?> ticket -> runTurn(ticket);
                     case Delivery delivery -> deliver(delivery.event());
+                    case HostCall call -> call.run(); // came as a call ended: its server still waits
                     case CallDone done -> deliver(done.terminal()); // cannot happen: a turn takes its calls' ends
                 }
             }
@@ -302,6 +356,8 @@ public final class Conversation implements AutoCloseable {
         if (item instanceof Ticket<?> ticket) {
             ticket.failure = new IllegalStateException(name + " is closed");
             ticket.done.countDown();
+        } else if (item instanceof HostCall call) {
+            call.refuse(name + " is closed");
         }
     }
 
@@ -465,7 +521,11 @@ public final class Conversation implements AutoCloseable {
         } // close waits for every call's thread: what they sent is in the mailbox now
         Item item;
         while (remaining[0] > 0 && (item = mailbox.poll()) != null) {
-            handle(item, outcomes, remaining);
+            if (cancelled && item instanceof HostCall call) {
+                call.refuse(name + ": the turn was cancelled");
+            } else {
+                handle(item, outcomes, remaining);
+            }
         }
         for (int i = 0; i < outcomes.length; i++) {
             if (outcomes[i] == null) { // cancelled before its subtask started: it never left
@@ -489,6 +549,7 @@ public final class Conversation implements AutoCloseable {
                 remaining[0]--;
             }
             case Delivery delivery -> deliver(delivery.event());
+            case HostCall call -> call.run();
             case Ticket<?> later -> deferred.add(later);
             case Stop stop -> deferred.add(stop);
         }
@@ -505,7 +566,13 @@ public final class Conversation implements AutoCloseable {
             boolean mayRetry;
             try {
                 McpSession session = pool.session(call.server());
-                CallToolResult result = session.callTool(call.tool(), call.arguments(), requestOptions);
+                CallToolResult result;
+                SessionPool.Claim claim = pool.claim(session, claimant(call.server()));
+                try {
+                    result = session.callTool(call.tool(), call.arguments(), requestOptions);
+                } finally {
+                    claim.close(); // before the call's end is queued: nothing of its server's comes after it
+                }
                 return new CallDone(index, new ToolCallOutcome.Completed(call, result),
                         new ToolCallCompleted(id, result));
             } catch (CallCancelledException e) {
@@ -534,6 +601,68 @@ public final class Conversation implements AutoCloseable {
             LOG.log(System.Logger.Level.DEBUG, () -> name + ": trying " + call.tool() + " on " + call.server()
                     + " again after " + tried + " attempt(s): " + failure);
         }
+    }
+
+    /**
+     * What this conversation takes of a server's traffic while one of its calls runs on the server's session: the
+     * notifications, as events; the requests it has handlers for, run on the conversation's thread.
+     */
+    private Claimant claimant(TransportKey server) {
+        ServerEvents events = new ServerEvents() {
+            @Override
+            public void onLog(LogMessage message) {
+                mailbox.offer(new Delivery(new ServerLog(server, message)));
+            }
+
+            @Override
+            public void onToolsChanged() {
+                notice("notifications/tools/list_changed", null);
+            }
+
+            @Override
+            public void onResourcesChanged() {
+                notice("notifications/resources/list_changed", null);
+            }
+
+            @Override
+            public void onPromptsChanged() {
+                notice("notifications/prompts/list_changed", null);
+            }
+
+            @Override
+            public void onResourceUpdated(String uri) {
+                notice("notifications/resources/updated", dev.weft.mcp.McpProtocol.toJson(Map.of("uri", uri)));
+            }
+
+            @Override
+            public void onElicitationComplete(String elicitationId) {
+                notice("notifications/elicitation/complete",
+                        dev.weft.mcp.McpProtocol.toJson(Map.of("elicitationId", elicitationId)));
+            }
+
+            @Override
+            public void onNotification(String method, JsonNode params) {
+                notice(method, params);
+            }
+
+            private void notice(String method, JsonNode params) {
+                mailbox.offer(new Delivery(new ServerNotice(server, method, params)));
+            }
+        };
+        Handlers.Sampling sampling = options.sampling() == null ? null
+                : request -> hostCall(() -> options.sampling().createMessage(request));
+        Handlers.Elicitation elicitation = options.elicitation() == null ? null
+                : request -> hostCall(() -> options.elicitation().elicit(request));
+        Handlers.Roots roots = options.roots() == null ? null : () -> hostCall(() -> options.roots().roots());
+        return new Claimant(events, sampling, elicitation, roots);
+    }
+
+    /** On a session's request thread: runs {@code work} on the conversation's thread and waits for its answer. */
+    @SuppressWarnings("unchecked")
+    private <T> T hostCall(Callable<T> work) throws Exception {
+        HostCall call = new HostCall((Callable<Object>) work);
+        mailbox.offer(call);
+        return (T) call.await();
     }
 
     private static CallDone failed(ToolCall call, long id, int index, RuntimeException cause, boolean cancelled,

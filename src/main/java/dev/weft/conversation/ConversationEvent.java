@@ -1,33 +1,53 @@
 package dev.weft.conversation;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.mcp.CallToolResult;
+import dev.weft.mcp.LogMessage;
 import dev.weft.mcp.Progress;
+import dev.weft.pool.TransportKey;
 
 /**
- * What a conversation's listener sees, on the conversation's own thread, in arrival order. Each tool call has one
- * {@link ToolCallStarted}, any number of {@link ToolCallProgress}, and exactly one terminal event:
- * {@link ToolCallCompleted} or {@link ToolCallFailed}, which comes before the turn sees the call's outcome.
+ * What a conversation's listener sees, on the conversation's own thread, in arrival order.
+ *
+ * <p>Each tool call has one {@link ToolCallStarted}, any number of {@link ToolCallProgress}, and exactly one terminal
+ * event: {@link ToolCallCompleted} or {@link ToolCallFailed}, which comes before the turn sees the call's outcome. A
+ * server's notifications that come while one of the conversation's calls is in flight on its session come as
+ * {@link ServerLog} and {@link ServerNotice}.
  */
 public sealed interface ConversationEvent {
 
-    /** The call this event is about: its number in the conversation (from 1) and what was called. */
-    long callId();
+    /** An event of one tool call. */
+    sealed interface ToolCallEvent extends ConversationEvent {
+        /** The call's number in the conversation, from 1. */
+        long callId();
+    }
 
     /** The call was made: it goes to its server now. */
-    record ToolCallStarted(long callId, ToolCall call) implements ConversationEvent {}
+    record ToolCallStarted(long callId, ToolCall call) implements ToolCallEvent {}
 
     /** The server reported progress on the call. */
-    record ToolCallProgress(long callId, Progress progress) implements ConversationEvent {}
+    record ToolCallProgress(long callId, Progress progress) implements ToolCallEvent {}
 
     /** Terminal: the server answered; a tool's own error is a result with {@code isError}. */
-    record ToolCallCompleted(long callId, CallToolResult result) implements ConversationEvent {}
+    record ToolCallCompleted(long callId, CallToolResult result) implements ToolCallEvent {}
 
     /**
      * Terminal: the call got no answer (the transport died, it timed out, the session could not be made), or it was
      * cancelled.
      *
-     * @param attempts how many times it was sent or tried (retries included)
+     * @param attempts how many times it was tried (retries included; 0 when cancelled before it was tried)
      */
     record ToolCallFailed(long callId, RuntimeException cause, boolean cancelled, int attempts)
-            implements ConversationEvent {}
+            implements ToolCallEvent {}
+
+    /** A server logged to its client ({@code notifications/message}) while one of the conversation's calls ran on it. */
+    record ServerLog(TransportKey server, LogMessage message) implements ConversationEvent {}
+
+    /**
+     * Another notification of a server while one of the conversation's calls ran on it: a list changed
+     * ({@code notifications/tools/list_changed} and its siblings), a resource was updated, or anything else.
+     *
+     * @param params the notification's parameters, or {@code null}
+     */
+    record ServerNotice(TransportKey server, String method, JsonNode params) implements ConversationEvent {}
 }

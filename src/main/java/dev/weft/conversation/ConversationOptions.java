@@ -1,5 +1,6 @@
 package dev.weft.conversation;
 
+import dev.weft.mcp.Handlers;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -7,14 +8,21 @@ import java.util.function.Consumer;
 /**
  * How a conversation behaves. Immutable; each {@code with} method returns a copy.
  *
- * @param name        its name, for its thread ({@code name-thread}) and logs
+ * @param name        its name, for its thread ({@code name-N}) and logs
  * @param listener    receives every event on the conversation's own thread, in arrival order; it may take the
  *                    conversation's state lock. An exception it throws is logged and does not stop the conversation
  * @param maxAttempts how many times a tool call may be tried in all when a retry is safe (see {@link Conversation})
  * @param backoff     the wait before the first retry; each further retry waits twice as long
+ * @param sampling    answers a server's {@code sampling/createMessage} made while one of the conversation's calls runs
+ *                    on its session, on the conversation's own thread; or {@code null} to leave it to the pool's
+ *                    client options. The pool's client options must declare the capability (have a handler of their
+ *                    own) for servers to ask
+ * @param elicitation likewise, for {@code elicitation/create}
+ * @param roots       likewise, for {@code roots/list}
  */
 public record ConversationOptions(String name, Consumer<ConversationEvent> listener, int maxAttempts,
-                                  Duration backoff) {
+                                  Duration backoff, Handlers.Sampling sampling, Handlers.Elicitation elicitation,
+                                  Handlers.Roots roots) {
     public ConversationOptions {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(listener, "listener");
@@ -27,24 +35,36 @@ public record ConversationOptions(String name, Consumer<ConversationEvent> liste
         }
     }
 
-    /** Named {@code weft-conversation}, no listener, 3 attempts, 100 ms backoff. */
+    /** Named {@code weft-conversation}, no listener, 3 attempts, 100 ms backoff, no handlers of its own. */
     public static ConversationOptions defaults() {
-        return new ConversationOptions("weft-conversation", event -> { }, 3, Duration.ofMillis(100));
+        return new ConversationOptions("weft-conversation", event -> { }, 3, Duration.ofMillis(100), null, null, null);
     }
 
     public ConversationOptions withName(String name) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
     }
 
     public ConversationOptions withListener(Consumer<ConversationEvent> listener) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
     }
 
     public ConversationOptions withMaxAttempts(int maxAttempts) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
     }
 
     public ConversationOptions withBackoff(Duration backoff) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
+    }
+
+    public ConversationOptions withSampling(Handlers.Sampling sampling) {
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
+    }
+
+    public ConversationOptions withElicitation(Handlers.Elicitation elicitation) {
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
+    }
+
+    public ConversationOptions withRoots(Handlers.Roots roots) {
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
     }
 }

@@ -83,11 +83,13 @@ public final class SessionPool implements AutoCloseable {
     /** A session and its bookkeeping. It counts toward the pool's size until {@code released}, once. */
     private static final class Entry {
         final McpSession session;
+        final Routes routes;
         final AtomicBoolean released = new AtomicBoolean();
         volatile long lastUsed;
 
-        Entry(McpSession session, long now) {
+        Entry(McpSession session, Routes routes, long now) {
             this.session = session;
+            this.routes = routes;
             this.lastUsed = now;
         }
 
@@ -104,6 +106,7 @@ public final class SessionPool implements AutoCloseable {
     private final LongSupplier ticker;
     private final String name;
     private final ConcurrentHashMap<TransportKey, Slot> slots = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<McpSession, Routes> routes = new ConcurrentHashMap<>(); // the pool's live sessions
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition closed = lock.newCondition();
     private final CountDownLatch stopping = new CountDownLatch(1);
@@ -181,6 +184,24 @@ public final class SessionPool implements AutoCloseable {
         return entry != null && discard(entry, "evicted");
     }
 
+    /** An open claim on a session's server-to-client traffic; {@link #close()} withdraws it. */
+    public interface Claim extends AutoCloseable {
+        /** Withdraws the claim. Idempotent. */
+        @Override
+        void close();
+    }
+
+    /**
+     * Claims {@code session}'s notifications and requests for {@code claimant} until the claim is closed (see
+     * {@link Claimant}). A conversation claims the session around each of its calls. A session that is not (or no
+     * longer) the pool's gets a claim that does nothing. Any thread; never blocks.
+     */
+    public Claim claim(McpSession session, Claimant claimant) {
+        Routes sessionRoutes = routes.get(Objects.requireNonNull(session, "session"));
+        Objects.requireNonNull(claimant, "claimant");
+        return sessionRoutes == null ? () -> { } : sessionRoutes.claim(claimant);
+    }
+
     /** How many sessions the pool holds, those being made included. */
     public int size() {
         lock.lock();
@@ -231,9 +252,10 @@ public final class SessionPool implements AutoCloseable {
     /** Makes the slot's session; the caller holds the slot's lock. */
     private McpSession make(Slot slot) {
         reserve(slot.key);
+        Routes sessionRoutes = new Routes(options.clientOptions());
         McpSession session;
         try {
-            session = runFactory(slot.key);
+            session = runFactory(slot.key, sessionRoutes);
         } catch (Abandoned e) {
             release();
             if (state != State.OPEN) {
@@ -248,7 +270,7 @@ public final class SessionPool implements AutoCloseable {
             retire(slot);
             throw new SessionCreationException(slot.key, e);
         }
-        Entry entry = new Entry(session, ticker.getAsLong());
+        Entry entry = new Entry(session, sessionRoutes, ticker.getAsLong());
         if (!admit(entry, slot)) {
             session.close(); // the pool closed while it was made
             throw closedException();
@@ -273,7 +295,7 @@ public final class SessionPool implements AutoCloseable {
      * Runs the factory on a virtual thread of a scope with the creation timeout, which {@link #close()} may cancel. A
      * session made too late (the scope cancelled meanwhile) is closed here.
      */
-    private McpSession runFactory(TransportKey key) throws Exception {
+    private McpSession runFactory(TransportKey key, Routes sessionRoutes) throws Exception {
         AtomicReference<McpSession> made = new AtomicReference<>();
         Exception failure = null;
         try (TaskScope scope = TaskScope.open(c -> c.withName(name + "-make")
@@ -283,7 +305,7 @@ public final class SessionPool implements AutoCloseable {
             }
             try {
                 scope.fork(() -> {
-                    made.set(options.factory().open(key));
+                    made.set(options.factory().open(key, sessionRoutes.sessionOptions()));
                     return null;
                 });
                 scope.join();
@@ -334,6 +356,7 @@ public final class SessionPool implements AutoCloseable {
             if (!victim.released.compareAndSet(false, true)) {
                 size++; // released meanwhile, which made room; otherwise its unit passes to the new session as it is
             }
+            routes.remove(victim.session, victim.routes);
         } finally {
             lock.unlock();
         }
@@ -369,6 +392,7 @@ public final class SessionPool implements AutoCloseable {
         if (!entry.released.compareAndSet(false, true)) {
             return false;
         }
+        routes.remove(entry.session, entry.routes);
         release();
         LOG.log(System.Logger.Level.DEBUG, () -> name + ": session " + entry.session.describe() + " " + why);
         closeLater(entry.session);
@@ -384,6 +408,7 @@ public final class SessionPool implements AutoCloseable {
                 return false;
             }
             threads.add(watch);
+            routes.put(entry.session, entry.routes);
         } finally {
             lock.unlock();
         }
@@ -395,6 +420,7 @@ public final class SessionPool implements AutoCloseable {
     private void watchUntilDeath(Entry entry, Slot slot) {
         try {
             Throwable cause = awaitEnd(entry.session);
+            routes.remove(entry.session, entry.routes);
             if (entry.released.compareAndSet(false, true)) {
                 release();
                 LOG.log(System.Logger.Level.DEBUG, () -> name + ": session " + entry.session.describe()

@@ -14,11 +14,14 @@ import java.util.Objects;
  *                        {@code null} to keep sessions until they die or the pool closes
  * @param creationTimeout how long making one session may take (starting the process, the handshake) before it is
  *                        abandoned and its waiters fail
- * @param closeTimeout    how long {@link SessionPool#close()} waits for its sessions to close
+ * @param closeTimeout    how long {@link SessionPool#close()} waits for a session being made to give up
+ * @param clientOptions   the options of every session; their handlers (sampling, elicitation, roots) and events
+ *                        serve the server's requests and notifications that no {@linkplain SessionPool#claim claimant}
+ *                        takes, and a handler set here declares its capability to the servers
  * @param factory         makes a session for a key
  */
 public record SessionPoolOptions(int maxSessions, Duration idleTimeout, Duration creationTimeout,
-                                 Duration closeTimeout, SessionFactory factory) {
+                                 Duration closeTimeout, McpClientOptions clientOptions, SessionFactory factory) {
 
     /**
      * Validates.
@@ -32,6 +35,7 @@ public record SessionPoolOptions(int maxSessions, Duration idleTimeout, Duration
         positive(idleTimeout, "idleTimeout", true);
         positive(creationTimeout, "creationTimeout", false);
         positive(closeTimeout, "closeTimeout", false);
+        Objects.requireNonNull(clientOptions, "clientOptions");
         Objects.requireNonNull(factory, "factory");
     }
 
@@ -46,37 +50,37 @@ public record SessionPoolOptions(int maxSessions, Duration idleTimeout, Duration
     }
 
     /**
-     * At most 256 sessions, closed after 10 minutes unused, 60 s to make one, 10 s to close them all; MCP sessions with
-     * the {@linkplain McpClientOptions#defaults() default client options}.
+     * At most 256 sessions, closed after 10 minutes unused, 60 s to make one, 10 s for one being made to give up at
+     * close; the {@linkplain McpClientOptions#defaults() default client options}, the {@linkplain
+     * SessionFactory#standard() standard factory}.
      */
     public static SessionPoolOptions defaults() {
         return new SessionPoolOptions(256, Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(10),
-                SessionFactory.mcp(McpClientOptions.defaults()));
+                McpClientOptions.defaults(), SessionFactory.standard());
     }
 
     public SessionPoolOptions withMaxSessions(int maxSessions) {
-        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, factory);
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 
     /** @param idleTimeout {@code null} keeps sessions until they die or the pool closes */
     public SessionPoolOptions withIdleTimeout(Duration idleTimeout) {
-        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, factory);
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 
     public SessionPoolOptions withCreationTimeout(Duration creationTimeout) {
-        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, factory);
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 
     public SessionPoolOptions withCloseTimeout(Duration closeTimeout) {
-        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, factory);
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 
     public SessionPoolOptions withFactory(SessionFactory factory) {
-        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, factory);
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 
-    /** MCP sessions opened with {@code options} (the default factory, with other client options). */
-    public SessionPoolOptions withClientOptions(McpClientOptions options) {
-        return withFactory(SessionFactory.mcp(options));
+    public SessionPoolOptions withClientOptions(McpClientOptions clientOptions) {
+        return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 }

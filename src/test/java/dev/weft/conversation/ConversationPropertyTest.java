@@ -50,7 +50,7 @@ class ConversationPropertyTest {
 
     private final MemoryServers servers = new MemoryServers();
     private final SessionPool pool = SessionPool.open(SessionPoolOptions.defaults()
-            .withFactory(key -> McpSession.open(servers.transport())));
+            .withFactory((key, options) -> McpSession.open(servers.transport(), options)));
 
     @AfterEach
     void close() {
@@ -125,7 +125,9 @@ class ConversationPropertyTest {
 
             Map<Long, List<ConversationEvent>> byCall = new HashMap<>();
             for (ConversationEvent event : events) {
-                byCall.computeIfAbsent(event.callId(), id -> new ArrayList<>()).add(event);
+                if (event instanceof ConversationEvent.ToolCallEvent callEvent) {
+                    byCall.computeIfAbsent(callEvent.callId(), id -> new ArrayList<>()).add(event);
+                }
             }
             assertThat(byCall).hasSize(calls);
             byCall.values().forEach(ConversationPropertyTest::checkOrder);

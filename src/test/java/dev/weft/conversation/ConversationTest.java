@@ -32,7 +32,7 @@ class ConversationTest {
 
     private final MemoryServers servers = new MemoryServers();
     private final SessionPool pool = SessionPool.open(SessionPoolOptions.defaults()
-            .withFactory(key -> dev.weft.mcp.McpSession.open(servers.transport())));
+            .withFactory((key, options) -> dev.weft.mcp.McpSession.open(servers.transport(), options)));
     private final List<Conversation> conversations = new ArrayList<>();
     private final List<ConversationEvent> events = new CopyOnWriteArrayList<>();
     private final List<Thread> eventThreads = new CopyOnWriteArrayList<>();
@@ -220,6 +220,57 @@ class ConversationTest {
         assertThat(runner.join(PATIENCE)).isTrue();
         assertThat(failure.get()).isInstanceOf(TurnCancelledException.class);
         assertThatThrownBy(() -> conversation.run(turn -> 1)).isInstanceOf(IllegalStateException.class);
+    }
+
+    /**
+     * A server's log and its sampling request made during the conversation's call come to the conversation's own
+     * thread: the log to the listener, the request to the conversation's handler (which may take the state lock the
+     * turn holds), both before the call's result; a call outside any conversation gets the pool's own handler.
+     */
+    @Test
+    void aServersRequestsAndLogsDuringACallRunOnTheConversationsThread() {
+        SessionPool sampling = SessionPool.open(SessionPoolOptions.defaults()
+                .withClientOptions(dev.weft.mcp.McpClientOptions.defaults()
+                        .withSampling(request -> dev.weft.mcp.SamplingResult.text("pool", "from the pool")))
+                .withFactory((key, options) -> dev.weft.mcp.McpSession.open(servers.transport(), options)));
+        AtomicReference<Thread> turnThread = new AtomicReference<>();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        AtomicReference<Conversation> self = new AtomicReference<>();
+        Conversation conversation = Conversation.open(sampling, ConversationOptions.defaults()
+                .withListener(event -> {
+                    if (event instanceof ConversationEvent.ServerLog log) {
+                        seen.add("log " + log.message().data().asText());
+                    }
+                })
+                .withSampling(request -> {
+                    seen.add("sampling on the turn's thread: " + (Thread.currentThread() == turnThread.get())
+                            + ", lock holds: " + self.get().stateLock().getHoldCount());
+                    self.get().stateLock().lock();
+                    try {
+                        return dev.weft.mcp.SamplingResult.text("conversation", "from the conversation");
+                    } finally {
+                        self.get().stateLock().unlock();
+                    }
+                }));
+        self.set(conversation);
+        try {
+            String text = conversation.run(turn -> {
+                turnThread.set(Thread.currentThread());
+                String answer = turn.callTool(SERVER, "ask", Map.of()).text();
+                seen.add("result " + answer);
+                return answer;
+            });
+
+            assertThat(text).isEqualTo("sampled: from the conversation");
+            assertThat(seen).containsExactly("log asking the client",
+                    "sampling on the turn's thread: true, lock holds: 1",
+                    "result sampled: from the conversation");
+            assertThat(sampling.session(SERVER).callTool("ask", Map.of()).text())
+                    .isEqualTo("sampled: from the pool");
+        } finally {
+            conversation.close();
+            sampling.close();
+        }
     }
 
     @Test

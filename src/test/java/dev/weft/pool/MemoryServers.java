@@ -2,6 +2,9 @@ package dev.weft.pool;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.weft.mcp.CallToolResult;
+import dev.weft.mcp.LogLevel;
+import dev.weft.mcp.SamplingRequest;
+import dev.weft.mcp.SamplingResult;
 import dev.weft.mcp.McpProtocol;
 import dev.weft.mcp.McpSession;
 import dev.weft.mcp.Tool;
@@ -10,6 +13,7 @@ import dev.weft.server.McpServer;
 import dev.weft.server.ServedSession;
 import dev.weft.transport.MemoryTransport;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,6 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   <li>{@code echo {message}}: answers the message;</li>
  *   <li>{@code count {n}}: reports progress 1..n, then answers {@code counted n};</li>
  *   <li>{@code hold}: waits until interrupted (a call in flight for as long as a test needs one);</li>
+ *   <li>{@code ask}: logs "asking the client", asks the client to sample, and answers {@code sampled: <its text>};</li>
  *   <li>{@code crash} and {@code crash-idempotent} (annotated {@code idempotentHint}): the first call of either ends
  *       every served session while it is in flight, as a server that dies mid-call; later calls answer {@code ok}.</li>
  * </ul>
@@ -42,6 +47,13 @@ public final class MemoryServers implements AutoCloseable {
             .tool(tool("hold", null), (args, ctx) -> {
                 new CountDownLatch(1).await();
                 return CallToolResult.text("released");
+            })
+            .tool(tool("ask", null), (args, ctx) -> {
+                ctx.log(LogLevel.INFO, "memory", "asking the client");
+                SamplingResult answer = ctx.sample(new SamplingRequest(List.of(new SamplingRequest.Message("user",
+                        McpProtocol.toJson(Map.of("type", "text", "text", "what now?")))), null, 10, null, null,
+                        null, null, null, null, null, null));
+                return CallToolResult.text("sampled: " + ((dev.weft.mcp.Content.Text) answer.content()).text());
             })
             .tool(tool("crash", null), (args, ctx) -> crashOnce())
             .tool(tool("crash-idempotent", new ToolAnnotations(null, null, null, true, null)),
@@ -66,6 +78,11 @@ public final class MemoryServers implements AutoCloseable {
     /** A fresh session with the server, over a memory pair of its own. */
     public McpSession open() {
         return McpSession.open(transport());
+    }
+
+    /** A fresh session with the server, over a memory pair of its own, opened with {@code options}. */
+    public McpSession open(dev.weft.mcp.McpClientOptions options) {
+        return McpSession.open(transport(), options);
     }
 
     /** The client's end of a fresh memory pair whose other end the server serves. */

@@ -84,7 +84,7 @@ class SessionPoolPropertyTest {
         Map<TransportKey, Exception> failures = new ConcurrentHashMap<>();
         CountDownLatch factoriesStarted = new CountDownLatch(keys);
         CountDownLatch go = new CountDownLatch(1);
-        SessionFactory factory = key -> {
+        SessionFactory factory = (key, options) -> {
             attempts.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             factoriesStarted.countDown();
             // Creation of different keys overlaps: this attempt cannot end before every key's has begun.
@@ -100,7 +100,7 @@ class SessionPoolPropertyTest {
                 failures.put(key, failure);
                 throw failure;
             }
-            return servers.open();
+            return servers.open(options);
         };
         SessionPool pool = SessionPool.open(SessionPoolOptions.defaults().withFactory(factory));
         List<Outcome> outcomes = new CopyOnWriteArrayList<>();

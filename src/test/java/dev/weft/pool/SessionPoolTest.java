@@ -46,9 +46,9 @@ class SessionPoolTest {
 
     /** Counts what it makes per key. */
     private SessionFactory counting() {
-        return key -> {
+        return (key, options) -> {
             made.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
-            return servers.open();
+            return servers.open(options);
         };
     }
 
@@ -87,11 +87,11 @@ class SessionPoolTest {
     @Test
     void aFailedCreationReachesTheCallerLeavesNothingAndTheNextCallTriesAgain() {
         AtomicInteger attempts = new AtomicInteger();
-        SessionPool pool = pool(SessionPoolOptions.defaults().withFactory(key -> {
+        SessionPool pool = pool(SessionPoolOptions.defaults().withFactory((key, options) -> {
             if (attempts.incrementAndGet() == 1) {
                 throw new IOException("no such program");
             }
-            return servers.open();
+            return servers.open(options);
         }));
 
         assertThatThrownBy(() -> pool.session(A)).isInstanceOf(SessionCreationException.class)
@@ -107,7 +107,7 @@ class SessionPoolTest {
     void aCreationThatOutlastsItsTimeoutIsInterruptedAndFails() {
         AtomicReference<Boolean> interrupted = new AtomicReference<>();
         SessionPool pool = pool(SessionPoolOptions.defaults().withCreationTimeout(Duration.ofMillis(100))
-                .withFactory(key -> {
+                .withFactory((key, options) -> {
                     try {
                         new CountDownLatch(1).await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
                         interrupted.set(false);
@@ -115,7 +115,7 @@ class SessionPoolTest {
                         interrupted.set(true);
                         throw e;
                     }
-                    return servers.open();
+                    return servers.open(options);
                 }));
 
         assertThatThrownBy(() -> pool.session(A)).isInstanceOf(SessionCreationException.class)
@@ -183,7 +183,7 @@ class SessionPoolTest {
     void closeClosesEverySessionAbandonsCreationsAndRefusesNewCalls() throws Exception {
         CountDownLatch making = new CountDownLatch(1);
         AtomicReference<Boolean> interrupted = new AtomicReference<>();
-        SessionPool pool = pool(options().withFactory(key -> {
+        SessionPool pool = pool(options().withFactory((key, options) -> {
             if (key.equals(B)) {
                 making.countDown();
                 try {
@@ -194,7 +194,7 @@ class SessionPoolTest {
                     throw e;
                 }
             }
-            return servers.open();
+            return servers.open(options);
         }));
         McpSession a = pool.session(A);
         AtomicReference<Throwable> bFailure = new AtomicReference<>();
@@ -223,10 +223,10 @@ class SessionPoolTest {
     void anInterruptedWaiterGivesUpAloneAndTheCreationGoesOn() throws Exception {
         CountDownLatch making = new CountDownLatch(1);
         CountDownLatch finish = new CountDownLatch(1);
-        SessionPool pool = pool(options().withFactory(key -> {
+        SessionPool pool = pool(options().withFactory((key, options) -> {
             making.countDown();
             finish.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
-            return servers.open();
+            return servers.open(options);
         }));
         AtomicReference<McpSession> first = new AtomicReference<>();
         Thread maker = Thread.ofVirtual().start(() -> first.set(pool.session(A)));

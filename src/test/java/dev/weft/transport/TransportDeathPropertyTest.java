@@ -95,10 +95,10 @@ class TransportDeathPropertyTest {
                     "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto",
                     "-cp", System.getProperty("java.class.path"), FaultyMcpServer.class.getName()));
             key = TransportKey.stdio(argv);
-            factory = stdioKey -> {
+            factory = (stdioKey, options) -> {
                 StdioTransport transport = StdioTransport.spawn(((TransportKey.Stdio) stdioKey).processSpec());
                 pids.add(transport.pid().orElseThrow());
-                return McpSession.open(transport, client);
+                return McpSession.open(transport, options);
             };
         } else {
             http = new FakeMcpHttpServer();
@@ -131,9 +131,10 @@ class TransportDeathPropertyTest {
                 }
             });
             key = TransportKey.http(http.endpoint());
-            factory = SessionFactory.mcp(client);
+            factory = SessionFactory.standard();
         }
-        try (SessionPool pool = SessionPool.open(SessionPoolOptions.defaults().withFactory(factory))) {
+        try (SessionPool pool = SessionPool.open(SessionPoolOptions.defaults().withFactory(factory)
+                .withClientOptions(client))) {
             McpSession session = pool.session(key);
             AtomicReferenceArray<Object> outcomes = new AtomicReferenceArray<>(calls);
             long[] failedAt = new long[calls];
