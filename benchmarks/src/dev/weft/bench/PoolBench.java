@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -24,11 +23,12 @@ import java.util.stream.Collectors;
 
 /**
  * The session-pool benchmark's driver (issue 6): N conversations of Weft sharing one stdio server through a
- * {@code SessionPool}, against N clients of the official MCP Java SDK, each of which spawns a server of its own. Each
- * repetition is a fresh JVM running {@code dev.weft.bench.pool.PoolChild} with Weft's side or the SDK's, with the same
- * JDK and flags, against the same server command (the MCP client benchmark's {@code McpPeer}); the sides take turns
- * (Weft first in even repetitions, the SDK first in odd ones), and each child is started only when the one before it
- * has exited and every process it started is gone.
+ * {@code SessionPool}, against N clients of the official MCP Java SDK, each of which spawns a server of its own; and, for
+ * reference, each host with a single caller. Each repetition is a fresh JVM running {@code dev.weft.bench.pool.PoolChild}
+ * with Weft's side or the SDK's, with the same JDK and flags, against the same server command (the MCP client
+ * benchmark's {@code McpPeer}); in each round the sides take turns with N callers, then with 1 (Weft first in odd
+ * rounds, the SDK first in even ones), and each child is started only when the one before it has exited and every
+ * process it started is gone.
  *
  * <p>Every server command carries a tag of its repetition ({@code -Dweft.bench.pool.tag=...}), so that after the child
  * has exited the driver can look for any process of that repetition still alive, wherever it has been reparented: it
@@ -44,7 +44,10 @@ final class PoolBench {
     private static final long CHILD_LIMIT_MINUTES = 10;
     private static final long GONE_CAP_NANOS = TimeUnit.SECONDS.toNanos(30);
 
-    /** How much work the section does. */
+    /**
+     * How much work the section does: {@code callers} per host, {@code reps} repetitions per side of that and of the
+     * 1-caller reference, each caller's cap.
+     */
     record Size(int callers, int reps, int capSeconds) {
         static final Size FULL = new Size(64, 5, 120);
         static final Size QUICK = new Size(8, 1, 120);
@@ -55,7 +58,7 @@ final class PoolBench {
     }
 
     /** One repetition of one side: what its child printed, and what went wrong (empty when nothing did). */
-    private record Rep(int number, Side side, Map<String, String> before, Map<String, String> ready,
+    private record Rep(int number, Side side, int callers, Map<String, String> before, Map<String, String> ready,
                        Map<String, String> summary, Map<String, String> closed, long[] readyNanos, String threadNames,
                        List<String> problems, String loadBefore, String loadAfter) {
         boolean ok() {
@@ -122,10 +125,12 @@ final class PoolBench {
             if (k % 2 == 1) {
                 Collections.reverse(order);
             }
-            for (Side side : order) {
-                Rep rep = repetition(k + 1, side);
-                reps.add(rep);
-                progress(rep);
+            for (int callers : new int[] {size.callers(), 1}) {
+                for (Side side : order) {
+                    Rep rep = repetition(k + 1, side, callers);
+                    reps.add(rep);
+                    progress(rep);
+                }
             }
         }
         System.out.println();
@@ -155,7 +160,7 @@ final class PoolBench {
 
     // ---------------------------------------------------------------- one repetition
 
-    private Rep repetition(int number, Side side) throws IOException, InterruptedException {
+    private Rep repetition(int number, Side side, int callers) throws IOException, InterruptedException {
         int launch = ++launches;
         String tag = "pool-" + ProcessHandle.current().pid() + "-" + launch;
         List<String> problems = new ArrayList<>();
@@ -167,10 +172,10 @@ final class PoolBench {
         command.add(Machine.java());
         command.addAll(McpBench.CLIENT_FLAGS);
         command.add("-Dweft.bench.pool.dumps=" + dir.resolve("logs"));
-        command.addAll(List.of("-cp", side.classPath(), side.mainClass(), Integer.toString(size.callers()),
+        command.addAll(List.of("-cp", side.classPath(), side.mainClass(), Integer.toString(callers),
                 Integer.toString(size.capSeconds()), "--"));
         command.addAll(server(tag));
-        Path log = dir.resolve("logs/" + launch + "-" + side.name() + "-rep" + number + ".log");
+        Path log = dir.resolve("logs/" + launch + "-" + side.name() + "-" + callers + "-rep" + number + ".log");
         String loadBefore = Machine.load1();
         Process child = new ProcessBuilder(command).redirectError(log.toFile()).start();
         child.getOutputStream().close();
@@ -240,8 +245,8 @@ final class PoolBench {
             problems.add("the host JVM did not report every figure (see " + log.getFileName() + ")");
         } else {
             int readyCount = Integer.parseInt(summary.get("ready"));
-            if (readyCount != size.callers()) {
-                problems.add((size.callers() - readyCount) + " of " + size.callers() + " callers not ready ("
+            if (readyCount != callers) {
+                problems.add((callers - readyCount) + " of " + callers + " callers not ready ("
                         + summary.get("unfinished") + " unfinished at the " + size.capSeconds() + " s cap)");
             }
             if (!closed.get("leftover").equals("0")) {
@@ -253,7 +258,7 @@ final class PoolBench {
         closeFailures.forEach((kind, n) -> problems.add("close: " + n + " × `" + kind + "`"));
         String threadNames = lines.stream().filter(l -> l.startsWith("threadnames ")).findFirst()
                 .map(l -> l.substring("threadnames ".length())).orElse("");
-        return new Rep(number, side, before, ready, summary, closed, readyNanos, threadNames, problems, loadBefore,
+        return new Rep(number, side, callers, before, ready, summary, closed, readyNanos, threadNames, problems, loadBefore,
                 Machine.load1());
     }
 
@@ -276,13 +281,13 @@ final class PoolBench {
 
     private void progress(Rep rep) {
         if (rep.summary() == null || rep.ready() == null) {
-            System.out.printf(Locale.ROOT, "done: pool, rep %d, %s: **failed**: %s (load %s)%n", rep.number(),
-                    rep.side().name(), String.join("; ", rep.problems()), Machine.load1());
+            System.out.printf(Locale.ROOT, "done: pool, rep %d, %s, %d caller(s): **failed**: %s (load %s)%n",
+                    rep.number(), rep.side().name(), rep.callers(), String.join("; ", rep.problems()), Machine.load1());
             return;
         }
         System.out.printf(Locale.ROOT, "done: pool, rep %d, %s: %d of %d ready, last at %s ms; %s server process(es), "
                         + "%s OS threads in the host, %s MB RSS host + servers%s (load %s)%n", rep.number(),
-                rep.side().name(), rep.readyNanos().length, size.callers(),
+                rep.side().name(), rep.readyNanos().length, rep.callers(),
                 rep.readyNanos().length == 0 ? "–" : millis(Arrays.stream(rep.readyNanos()).max().orElseThrow()),
                 rep.ready().get("processes"), rep.ready().get("tasks"),
                 mb(rep.figure(rep.ready(), "rss_kb") + rep.figure(rep.ready(), "server_rss_kb")),
@@ -299,14 +304,14 @@ final class PoolBench {
                 + "threads (`ThreadMXBean`), then OS threads (`/proc/<pid>/task`). *Added*: since all callers were "
                 + "parked before the start. Close: from the release to no server process left.");
         System.out.println();
-        System.out.println("| rep | side | ready | all ready ms | p50 ms | first ms | server processes "
+        System.out.println("| rep | side | callers ready | all ready ms | p50 ms | first ms | server processes "
                 + "| host platform threads (added) | host OS threads (added) | server OS threads | host RSS MB "
                 + "| servers RSS MB | servers PSS MB | CPU s host + servers | close ms | outcome | load 1m |");
         System.out.println("|--:|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|--:|");
         for (Rep r : reps) {
             if (r.summary() == null || r.ready() == null || r.before() == null || r.closed() == null) {
-                System.out.printf(Locale.ROOT, "| %d | %s | – | – | – | – | – | – | – | – | – | – | – | – | – | "
-                        + "**failed**: %s | %s→%s |%n", r.number(), r.side().name(), String.join("; ", r.problems()),
+                System.out.printf(Locale.ROOT, "| %d | %s | – / %d | – | – | – | – | – | – | – | – | – | – | – | – | "
+                        + "**failed**: %s | %s→%s |%n", r.number(), r.side().name(), r.callers(), String.join("; ", r.problems()),
                         r.loadBefore(), r.loadAfter());
                 continue;
             }
@@ -317,7 +322,7 @@ final class PoolBench {
             Map<String, String> a = r.ready();
             System.out.printf(Locale.ROOT, "| %d | %s | %d / %d | %s | %s | %s | %s | %s (%+d) | %s (%+d) | %s | %s | %s "
                             + "| %s | %s | %s | %s | %s→%s |%n",
-                    r.number(), r.side().name(), s.size(), size.callers(), any ? millis(s.max()) : "–",
+                    r.number(), r.side().name(), s.size(), r.callers(), any ? millis(s.max()) : "–",
                     any ? millis(s.median()) : "–", any ? millis(s.min()) : "–", a.get("processes"),
                     a.get("threads"), r.figure(a, "threads") - r.figure(b, "threads"), a.get("tasks"),
                     r.figure(a, "tasks") - r.figure(b, "tasks"), a.get("server_tasks"), mb(r.figure(a, "rss_kb")),
@@ -338,8 +343,8 @@ final class PoolBench {
 
     private void printSummary(String loadBefore) {
         List<Row> rows = List.of(
-                new Row("all " + size.callers() + " ready (ms)", r -> max(r.readyNanos()) / 1e6, "%.1f"),
-                new Row("ready, p50 of the " + size.callers() + " (ms)", r -> median(r.readyNanos()) / 1e6, "%.1f"),
+                new Row("all ready (ms)", r -> max(r.readyNanos()) / 1e6, "%.1f"),
+                new Row("ready, p50 of the callers (ms)", r -> median(r.readyNanos()) / 1e6, "%.1f"),
                 new Row("first ready (ms)", r -> min(r.readyNanos()) / 1e6, "%.1f"),
                 new Row("server processes at all ready", r -> r.figure(r.ready(), "processes"), "%.0f"),
                 new Row("host platform threads at all ready", r -> r.figure(r.ready(), "threads"), "%.0f"),
@@ -362,41 +367,46 @@ final class PoolBench {
                 new Row("CPU until all ready, host + servers (s)", r -> (r.figure(r.ready(), "ticks")
                         + r.figure(r.ready(), "server_ticks")) / (double) clockTicks, "%.2f"),
                 new Row("close → every server gone (ms)", r -> r.figure(r.closed(), "gone_ns") / 1e6, "%.1f"));
-        Map<String, List<Rep>> ok = new LinkedHashMap<>();
-        Map<String, Integer> failed = new HashMap<>();
-        for (Side side : sides) {
-            ok.put(side.name(), reps.stream().filter(r -> r.side() == side && r.ok()).toList());
-            failed.put(side.name(), (int) reps.stream().filter(r -> r.side() == side && !r.ok()).count());
-        }
-        System.out.println("### Session pool: summary (" + size.callers() + " callers; 1-min load " + loadBefore + "→"
-                + Machine.load1() + ")");
+        int n = size.callers();
+        List<Rep> weft = succeeded("Weft", n);
+        List<Rep> sdk = succeeded("SDK", n);
+        List<Rep> weft1 = succeeded("Weft", 1);
+        List<Rep> sdk1 = succeeded("SDK", 1);
+        System.out.println("### Session pool: summary (1-min load " + loadBefore + "→" + Machine.load1() + ")");
         System.out.println();
         System.out.println("Median over the repetitions that succeeded (lowest–highest); ratio = Weft ÷ SDK, of the "
-                + "medians.");
+                + "medians. The 1-caller columns are the same host with one conversation or client, for reference.");
         System.out.println();
-        System.out.println("| figure | Weft | SDK | Weft ÷ SDK |");
-        System.out.println("|---|--:|--:|--:|");
-        System.out.printf(Locale.ROOT, "| repetitions: succeeded / failed | %d / %d | %d / %d | |%n",
-                ok.get("Weft").size(), failed.get("Weft"), ok.get("SDK").size(), failed.get("SDK"));
-        List<Rep> weft = ok.get("Weft");
-        List<Rep> sdk = ok.get("SDK");
+        System.out.println("| figure | Weft, " + n + " | SDK, " + n + " | Weft ÷ SDK | Weft, 1 | SDK, 1 |");
+        System.out.println("|---|--:|--:|--:|--:|--:|");
+        System.out.printf(Locale.ROOT, "| repetitions: succeeded / failed | %d / %d | %d / %d | | %d / %d | %d / %d |%n",
+                weft.size(), failed("Weft", n), sdk.size(), failed("SDK", n), weft1.size(), failed("Weft", 1),
+                sdk1.size(), failed("SDK", 1));
         for (Row row : rows) {
             double w = weft.isEmpty() ? Double.NaN : medianOf(weft, row.value());
             double s = sdk.isEmpty() ? Double.NaN : medianOf(sdk, row.value());
-            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", row.name(), spread(weft, row),
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n", row.name(), spread(weft, row),
                     spread(sdk, row), Double.isNaN(w) || Double.isNaN(s) || s == 0 ? "–"
-                            : String.format(Locale.ROOT, "%.3f", w / s));
+                            : String.format(Locale.ROOT, "%.3f", w / s), spread(weft1, row), spread(sdk1, row));
         }
         System.out.println();
     }
 
+    private List<Rep> succeeded(String side, int callers) {
+        return reps.stream().filter(r -> r.side().name().equals(side) && r.callers() == callers && r.ok()).toList();
+    }
+
+    private long failed(String side, int callers) {
+        return reps.stream().filter(r -> r.side().name().equals(side) && r.callers() == callers && !r.ok()).count();
+    }
+
     /** The host's platform threads by name, in the first repetition of each side that succeeded. */
     private void printThreadNames() {
-        System.out.println("Host platform threads by name when all were ready, first repetition of each side that "
-                + "succeeded (digits folded to #):");
+        System.out.println("Host platform threads by name when all " + size.callers() + " were ready, first "
+                + "repetition of each side that succeeded (digits folded to #):");
         System.out.println();
         for (Side side : sides) {
-            reps.stream().filter(r -> r.side() == side && r.ok()).findFirst().ifPresent(r -> System.out.println(
+            succeeded(side.name(), size.callers()).stream().findFirst().ifPresent(r -> System.out.println(
                     "- " + side.name() + " (rep " + r.number() + "): " + Arrays.stream(r.threadNames().split("\\|"))
                             .map(n -> "`" + n.substring(n.indexOf('×') + 1) + "` × " + n.substring(0, n.indexOf('×')))
                             .collect(Collectors.joining(", "))));
