@@ -75,4 +75,40 @@ final class Machine {
         }
         return value;
     }
+
+    /** The kernel's clock ticks per second ({@code getconf CLK_TCK}), the unit of {@code /proc/<pid>/stat} times. */
+    static long clockTicks() {
+        try {
+            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII)
+                    .trim();
+            p.waitFor();
+            return Long.parseLong(out);
+        } catch (java.io.IOException | NumberFormatException e) {
+            return 100; // the Linux default
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 100;
+        }
+    }
+
+    /**
+     * The fields of a child's result line: {@code k=v} pairs separated by spaces; a {@code kind=} field takes the rest
+     * of the line.
+     */
+    static java.util.Map<String, String> fields(String line) {
+        java.util.Map<String, String> fields = new java.util.HashMap<>();
+        int kind = line.indexOf("kind=");
+        String head = kind < 0 ? line : line.substring(0, kind);
+        if (kind >= 0) {
+            fields.put("kind", line.substring(kind + "kind=".length()));
+        }
+        for (String field : head.trim().split(" ")) {
+            int eq = field.indexOf('=');
+            if (eq > 0) {
+                fields.put(field.substring(0, eq), field.substring(eq + 1));
+            }
+        }
+        return fields;
+    }
 }

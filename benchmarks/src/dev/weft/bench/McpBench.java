@@ -58,7 +58,7 @@ final class McpBench {
             List<Map<String, String>> records = new ArrayList<>();
             for (String line : lines) {
                 if (line.startsWith(what + " ")) {
-                    records.add(fields(line.substring(what.length() + 1)));
+                    records.add(Machine.fields(line.substring(what.length() + 1)));
                 }
             }
             return records;
@@ -563,23 +563,6 @@ final class McpBench {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    /** {@code k=v} fields separated by spaces; a {@code kind=} field takes the rest of the line. */
-    private static Map<String, String> fields(String line) {
-        Map<String, String> fields = new HashMap<>();
-        int kind = line.indexOf("kind=");
-        String head = kind < 0 ? line : line.substring(0, kind);
-        if (kind >= 0) {
-            fields.put("kind", line.substring(kind + "kind=".length()));
-        }
-        for (String field : head.trim().split(" ")) {
-            int eq = field.indexOf('=');
-            if (eq > 0) {
-                fields.put(field.substring(0, eq), field.substring(eq + 1));
-            }
-        }
-        return fields;
     }
 
     private static String millis(long nanos) {

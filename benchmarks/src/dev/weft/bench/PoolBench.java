@@ -86,7 +86,7 @@ final class PoolBench {
                 new Side("SDK", Machine.property("weft.bench.pool.sdk"), "dev.weft.bench.pool.SdkPoolSide"));
         this.dir = Path.of(Machine.property("weft.bench.pool.dir"));
         this.peerClassPath = Machine.property("weft.bench.pool.peer");
-        this.clockTicks = clockTicks();
+        this.clockTicks = Machine.clockTicks();
     }
 
     static void run(boolean quick) throws IOException, InterruptedException {
@@ -228,15 +228,15 @@ final class PoolBench {
         Map<String, String> ready = record(lines, "measure when=ready");
         Map<String, String> summary = record(lines, "summary");
         Map<String, String> closed = record(lines, "closed");
-        long[] readyNanos = lines.stream().filter(l -> l.startsWith("ready ")).map(l -> fields(l.substring(6)))
+        long[] readyNanos = lines.stream().filter(l -> l.startsWith("ready ")).map(l -> Machine.fields(l.substring(6)))
                 .mapToLong(f -> Long.parseLong(f.get("ns"))).toArray();
         Map<String, Integer> failures = new TreeMap<>();
         Map<String, Integer> closeFailures = new TreeMap<>();
         for (String line : lines) {
             if (line.startsWith("failed ")) {
-                failures.merge(fields(line.substring(7)).get("kind"), 1, Integer::sum);
+                failures.merge(Machine.fields(line.substring(7)).get("kind"), 1, Integer::sum);
             } else if (line.startsWith("closefailed ")) {
-                closeFailures.merge(fields(line.substring(12)).get("kind"), 1, Integer::sum);
+                closeFailures.merge(Machine.fields(line.substring(12)).get("kind"), 1, Integer::sum);
             } else if (line.startsWith("note ")) {
                 notes.add(side.name() + " rep " + number + ": " + line.substring(5));
             }
@@ -273,7 +273,7 @@ final class PoolBench {
     private static Map<String, String> record(List<String> lines, String what) {
         for (String line : lines) {
             if (line.startsWith(what + " ")) {
-                return fields(line.substring(what.length() + 1));
+                return Machine.fields(line.substring(what.length() + 1));
             }
         }
         return null;
@@ -448,37 +448,6 @@ final class PoolBench {
     }
 
     // ---------------------------------------------------------------- helpers
-
-    /** {@code k=v} fields separated by spaces; a {@code kind=} field takes the rest of the line. */
-    private static Map<String, String> fields(String line) {
-        Map<String, String> fields = new HashMap<>();
-        int kind = line.indexOf("kind=");
-        String head = kind < 0 ? line : line.substring(0, kind);
-        if (kind >= 0) {
-            fields.put("kind", line.substring(kind + "kind=".length()));
-        }
-        for (String field : head.trim().split(" ")) {
-            int eq = field.indexOf('=');
-            if (eq > 0) {
-                fields.put(field.substring(0, eq), field.substring(eq + 1));
-            }
-        }
-        return fields;
-    }
-
-    private static long clockTicks() {
-        try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            p.waitFor();
-            return Long.parseLong(out);
-        } catch (IOException | NumberFormatException e) {
-            return 100; // the Linux default
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 100;
-        }
-    }
 
     private String seconds(long ticks) {
         return String.format(Locale.ROOT, "%.2f", ticks / (double) clockTicks);

@@ -72,7 +72,7 @@ final class ServerBench {
                 new Side("Weft", Machine.property("weft.bench.server.weft"), "dev.weft.bench.server.WeftServer"),
                 new Side("SDK", Machine.property("weft.bench.server.sdk"), "dev.weft.bench.server.SdkServer"));
         this.dir = Path.of(Machine.property("weft.bench.server.dir"));
-        this.clockTicks = clockTicks();
+        this.clockTicks = Machine.clockTicks();
     }
 
     static void run(boolean quick) throws Exception {
@@ -951,20 +951,6 @@ final class ServerBench {
             }
         }
         throw new IllegalStateException("no VmRSS for " + pid);
-    }
-
-    private static long clockTicks() {
-        try {
-            Process p = new ProcessBuilder("getconf", "CLK_TCK").redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).trim();
-            p.waitFor();
-            return Long.parseLong(out);
-        } catch (IOException | NumberFormatException e) {
-            return 100;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 100;
-        }
     }
 
     // ---------------------------------------------------------------- helpers
