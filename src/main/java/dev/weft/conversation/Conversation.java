@@ -47,7 +47,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <pre>{@code
  * try (Conversation conversation = Conversation.open(pool, ConversationOptions.defaults()
- *         .withListener(event -> System.out.println(event)))) {
+ *         .withListener(screen::show))) {
  *     String text = conversation.run(turn ->
  *             turn.callTool(server, "echo", Map.of("message", "hi")).text());
  * }
