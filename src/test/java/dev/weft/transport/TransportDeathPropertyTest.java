@@ -114,10 +114,7 @@ class TransportDeathPropertyTest {
                 arrived.release();
                 die.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
                 switch (death) {
-                    case HTTP_SESSION_GONE_404 -> {
-                        server.expireSession();
-                        exchange.breakConnection();
-                    }
+                    case HTTP_SESSION_GONE_404 -> exchange.breakConnection(); // the session expired first
                     case HTTP_RESUME_403, HTTP_RESUME_500 -> {
                         int status = death == Death.HTTP_RESUME_403 ? 403 : 500;
                         exchange.onResume(resume -> resume.status(status, "{\"error\":\"no\"}"));
@@ -172,6 +169,10 @@ class TransportDeathPropertyTest {
                         // it dies with the others
                     }
                 });
+                case HTTP_SESSION_GONE_404 -> {
+                    http.expireSession(); // once, before the streams break: the fresh session's id stays valid
+                    die.countDown();
+                }
                 default -> die.countDown();
             }
             for (Thread caller : callers) {
