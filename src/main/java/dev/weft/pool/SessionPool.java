@@ -1,5 +1,6 @@
 package dev.weft.pool;
 
+import dev.weft.internal.CloseOnce;
 import dev.weft.internal.Uninterruptibles;
 import dev.weft.mcp.McpSession;
 import dev.weft.scope.TaskScope;
@@ -61,7 +62,6 @@ public final class SessionPool implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(SessionPool.class.getName());
     private static final AtomicInteger COUNTER = new AtomicInteger();
 
-    private enum State { OPEN, CLOSING, CLOSED }
 
     /**
      * A key's place in the pool. {@code entry} and {@code attempts} are written under {@code lock} and read without it;
@@ -108,9 +108,9 @@ public final class SessionPool implements AutoCloseable {
     private final ConcurrentHashMap<TransportKey, Slot> slots = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<McpSession, Routes> routes = new ConcurrentHashMap<>(); // the pool's live sessions
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition closed = lock.newCondition();
+    private final Condition threadsDone = lock.newCondition(); // a watch or closer ended
     private final CountDownLatch stopping = new CountDownLatch(1);
-    private volatile State state = State.OPEN; // OPEN -> CLOSING -> CLOSED; written under lock, read anywhere
+    private final CloseOnce closing = new CloseOnce(lock); // OPEN -> CLOSING -> CLOSED
     private int size; // sessions held or being made; lock
     private final Set<TaskScope> creations = new HashSet<>(); // scopes making a session; lock
     private final Set<Thread> threads = new HashSet<>(); // watches and closers running; lock
@@ -258,7 +258,7 @@ public final class SessionPool implements AutoCloseable {
             session = runFactory(slot.key, sessionRoutes);
         } catch (Abandoned e) {
             release();
-            if (state != State.OPEN) {
+            if (!closing.isOpen()) {
                 throw closedException();
             }
             Thread.currentThread().interrupt(); // abandoned by this caller's interrupt: waiters try again themselves
@@ -342,7 +342,7 @@ public final class SessionPool implements AutoCloseable {
         Entry victim;
         lock.lock();
         try {
-            if (state != State.OPEN) {
+            if (!closing.isOpen()) {
                 throw closedException();
             }
             if (size < options.maxSessions()) {
@@ -404,7 +404,7 @@ public final class SessionPool implements AutoCloseable {
         Thread watch = Thread.ofVirtual().name(name + "-watch").unstarted(() -> watchUntilDeath(entry, slot));
         lock.lock();
         try {
-            if (state != State.OPEN) {
+            if (!closing.isOpen()) {
                 return false;
             }
             threads.add(watch);
@@ -485,7 +485,7 @@ public final class SessionPool implements AutoCloseable {
         lock.lock();
         try {
             threads.remove(thread);
-            closed.signalAll();
+            threadsDone.signalAll();
         } finally {
             lock.unlock();
         }
@@ -494,7 +494,7 @@ public final class SessionPool implements AutoCloseable {
     private boolean register(TaskScope scope) {
         lock.lock();
         try {
-            if (state != State.OPEN) {
+            if (!closing.isOpen()) {
                 return false;
             }
             creations.add(scope);
@@ -514,7 +514,7 @@ public final class SessionPool implements AutoCloseable {
     }
 
     private void checkOpen() {
-        if (state != State.OPEN) {
+        if (!closing.isOpen()) {
             throw closedException();
         }
     }
@@ -553,20 +553,10 @@ public final class SessionPool implements AutoCloseable {
         List<TaskScope> making;
         lock.lock();
         try {
-            switch (state) {
-                case OPEN -> {
-                    state = State.CLOSING;
-                    making = new ArrayList<>(creations);
-                }
-                case CLOSING -> {
-                    Uninterruptibles.awaitUninterruptibly(closed, () -> state == State.CLOSED);
-                    return;
-                }
-                case CLOSED -> {
-                    return;
-                }
-                default -> throw new IllegalStateException("state " + state);
+            if (!closing.begin()) {
+                return;
             }
+            making = new ArrayList<>(creations);
         } finally {
             lock.unlock();
         }
@@ -582,19 +572,13 @@ public final class SessionPool implements AutoCloseable {
             }
             lock.lock();
             try {
-                Uninterruptibles.awaitUninterruptibly(closed, threads::isEmpty);
+                Uninterruptibles.awaitUninterruptibly(threadsDone, threads::isEmpty);
             } finally {
                 lock.unlock();
             }
             LOG.log(System.Logger.Level.DEBUG, () -> name + " closed");
         } finally {
-            lock.lock();
-            try {
-                state = State.CLOSED;
-                closed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            closing.finish();
         }
     }
 
@@ -620,6 +604,6 @@ public final class SessionPool implements AutoCloseable {
 
     @Override
     public String toString() {
-        return name + "[" + size() + " sessions, " + state + "]";
+        return name + "[" + size() + " sessions, " + closing.state() + "]";
     }
 }

@@ -1,6 +1,6 @@
 package dev.weft.transport;
 
-import dev.weft.internal.Uninterruptibles;
+import dev.weft.internal.CloseOnce;
 import dev.weft.jsonrpc.FrameTooLargeException;
 import dev.weft.jsonrpc.JsonRpcCodec;
 import dev.weft.jsonrpc.MalformedMessageException;
@@ -22,7 +22,6 @@ import java.util.function.Predicate;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -67,7 +66,6 @@ public final class StdioTransport implements Transport {
     /** How long close waits for a send in progress before closing the output without it. */
     private static final long SEND_DRAIN_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
-    private enum State { OPEN, CLOSING, CLOSED }
 
     private final String description;
     private final JsonRpcCodec codec;
@@ -78,9 +76,8 @@ public final class StdioTransport implements Transport {
     private final Thread pumpThread; // null in the client direction (the child runs its own)
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock stateLock = new ReentrantLock();
-    private final Condition closed = stateLock.newCondition();
     /** {@code OPEN -> CLOSING -> CLOSED}; guarded by {@code stateLock}. The first {@link #close} moves it. */
-    private State state = State.OPEN;
+    private final CloseOnce closing = new CloseOnce(stateLock); // OPEN -> CLOSING -> CLOSED
 
     private StdioTransport(String description, JsonRpcCodec codec, BoundedInbox<Object> inbox, OutputStream out,
                            InputStream in, ChildProcess child, Thread pumpThread) {
@@ -263,16 +260,8 @@ public final class StdioTransport implements Transport {
     public void close() {
         stateLock.lock();
         try {
-            switch (state) {
-                case OPEN -> state = State.CLOSING;
-                case CLOSING -> {
-                    awaitClosed();
-                    return;
-                }
-                case CLOSED -> {
-                    return;
-                }
-                default -> throw new IllegalStateException("state " + state);
+            if (!closing.begin()) {
+                return;
             }
         } finally {
             stateLock.unlock();
@@ -287,20 +276,10 @@ public final class StdioTransport implements Transport {
                 closeInput();
             }
         } finally {
-            stateLock.lock();
-            try {
-                state = State.CLOSED;
-                closed.signalAll();
-            } finally {
-                stateLock.unlock();
-            }
+            closing.finish();
         }
     }
 
-    /** Waits for the first closer; caller holds {@code stateLock}. Bounded by that closer. */
-    private void awaitClosed() {
-        Uninterruptibles.awaitUninterruptibly(closed, () -> state == State.CLOSED);
-    }
 
     /**
      * Closes our output once no send is writing. The transport has ended, so no send starts writing after we get the

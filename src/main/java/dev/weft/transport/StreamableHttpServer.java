@@ -1,5 +1,6 @@
 package dev.weft.transport;
 
+import dev.weft.internal.CloseOnce;
 import dev.weft.internal.Uninterruptibles;
 import dev.weft.jsonrpc.Transport;
 import java.io.EOFException;
@@ -21,7 +22,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import org.eclipse.jetty.server.HttpConfiguration;
@@ -74,7 +74,6 @@ public final class StreamableHttpServer implements AutoCloseable {
     /** How long {@link #close} waits for the exchanges' threads once Jetty has stopped. */
     static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
-    private enum State { OPEN, CLOSING, CLOSED }
 
     private final HttpServerSpec spec;
     private final Consumer<Transport> consumer;
@@ -85,12 +84,11 @@ public final class StreamableHttpServer implements AutoCloseable {
     private final Server jetty;
     private final ServerConnector connector;
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition closed = lock.newCondition();
     /** Open sessions by key (the session id; a random key in stateless mode); written under lock, read anywhere. */
     private final ConcurrentHashMap<String, HttpSessionTransport> sessions = new ConcurrentHashMap<>();
     private final CountDownLatch stopping = new CountDownLatch(1);
     /** {@code OPEN -> CLOSING -> CLOSED}; lock. */
-    private State state = State.OPEN;
+    private final CloseOnce closing = new CloseOnce(lock); // OPEN -> CLOSING -> CLOSED
     private volatile String description;
     private Thread housekeeper; // set once by start
     /** Writers held while their exchange's thread serves the request (see {@link StreamWriter}). */
@@ -216,16 +214,8 @@ public final class StreamableHttpServer implements AutoCloseable {
     public void close() {
         lock.lock();
         try {
-            switch (state) {
-                case OPEN -> state = State.CLOSING;
-                case CLOSING -> {
-                    Uninterruptibles.awaitUninterruptibly(closed, () -> state == State.CLOSED);
-                    return;
-                }
-                case CLOSED -> {
-                    return;
-                }
-                default -> throw new IllegalStateException("state " + state);
+            if (!closing.begin()) {
+                return;
             }
         } finally {
             lock.unlock();
@@ -247,13 +237,7 @@ public final class StreamableHttpServer implements AutoCloseable {
             }
             LOG.log(System.Logger.Level.DEBUG, () -> describe() + " closed");
         } finally {
-            lock.lock();
-            try {
-                state = State.CLOSED;
-                closed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            closing.finish();
         }
     }
 
@@ -340,7 +324,7 @@ public final class StreamableHttpServer implements AutoCloseable {
         HttpSessionTransport session = new HttpSessionTransport(this, withId ? key : null, key);
         lock.lock();
         try {
-            if (state != State.OPEN || sessions.size() >= spec.maxSessions()) {
+            if (!closing.isOpen() || sessions.size() >= spec.maxSessions()) {
                 return null;
             }
             sessions.put(key, session);

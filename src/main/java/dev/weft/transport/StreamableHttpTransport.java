@@ -1,6 +1,7 @@
 package dev.weft.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.internal.CloseOnce;
 import dev.weft.internal.Uninterruptibles;
 import dev.weft.jsonrpc.MalformedMessageException;
 import dev.weft.jsonrpc.Message;
@@ -26,7 +27,6 @@ import java.util.function.Predicate;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.eclipse.jetty.client.BytesRequestContent;
 import org.eclipse.jetty.client.HttpClient;
@@ -97,16 +97,14 @@ public final class StreamableHttpTransport implements Transport {
     private static final String CANCELLED = "notifications/cancelled";
     private static final String INITIALIZED = "notifications/initialized";
 
-    private enum State { OPEN, CLOSING, CLOSED }
 
     private final HttpSpec spec;
     private final HttpClient client;
     private final String threadPrefix;
     private final BoundedInbox<Object> inbox = new BoundedInbox<>(INBOX_BYTES, StreamableHttpTransport::copyEnd);
     private final ReentrantLock lock = new ReentrantLock();
-    private final Condition closed = lock.newCondition();
     /** {@code OPEN -> CLOSING -> CLOSED}; lock. The first {@link #close} moves it. */
-    private State state = State.OPEN;
+    private final CloseOnce closing = new CloseOnce(lock); // OPEN -> CLOSING -> CLOSED
     /** The terminal error, set once by {@link #end}; lock. Mirrored by the inbox's end, which is set right after. */
     private IOException terminal;
     /** Exchanges by request id, from {@code send} until their thread ends; lock. */
@@ -340,16 +338,8 @@ public final class StreamableHttpTransport implements Transport {
         String session;
         lock.lock();
         try {
-            switch (state) {
-                case OPEN -> state = State.CLOSING;
-                case CLOSING -> {
-                    awaitClosed();
-                    return;
-                }
-                case CLOSED -> {
-                    return;
-                }
-                default -> throw new IllegalStateException("state " + state);
+            if (!closing.begin()) {
+                return;
             }
             session = terminal instanceof SessionExpiredException ? null : sessionId;
         } finally {
@@ -362,20 +352,10 @@ public final class StreamableHttpTransport implements Transport {
             }
             joinThreads();
         } finally {
-            lock.lock();
-            try {
-                state = State.CLOSED;
-                closed.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            closing.finish();
         }
     }
 
-    /** Waits for the first closer; caller holds {@code lock}. Bounded by that closer. */
-    private void awaitClosed() {
-        Uninterruptibles.awaitUninterruptibly(closed, () -> state == State.CLOSED);
-    }
 
     private void deleteSession(String session) {
         try {
