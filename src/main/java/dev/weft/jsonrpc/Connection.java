@@ -35,8 +35,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *       </li>
  *   <li>Each incoming request runs its {@link RequestHandler} on a virtual thread of its own (forked by the reader, or
  *       the transport's own thread for that request; see {@link Transport#serveDirectly}); incoming notifications
- *       run their {@link NotificationHandler}s in arrival order on one virtual thread. User code never runs on the
- *       reader, and the reader never waits for user code.</li>
+ *       run their {@link NotificationHandler}s in arrival order on one virtual thread. A request's handler starts once
+ *       the notifications that arrived before the request have been handled, so the host meets the peer's messages in
+ *       the peer's order. User code never runs on the reader, and the reader never waits for user code.</li>
  *   <li>These threads are subtasks of a {@link dev.weft.scope.TaskScope} owned by the reader; when the reader ends, the
  *       scope is closed: handlers are interrupted and waited for, and the transport is closed. Handlers running on the
  *       transport's threads are interrupted and waited for too.</li>

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedTransferQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -48,6 +49,12 @@ final class Reader {
     private final ReentrantLock directLock = new ReentrantLock();
     private final Condition directDone = directLock.newCondition();
     private int direct; // requests being served on the transport's threads; directLock
+    // Notifications queued for the dispatcher, counted by the routers (one at a time), and those it has handled: a
+    // request waits for the notifications that arrived before it, so that the host sees the peer's messages in order.
+    private final AtomicLong notificationsQueued = new AtomicLong();
+    private volatile long notificationsHandled; // written by the dispatcher under dispatchLock
+    private final ReentrantLock dispatchLock = new ReentrantLock();
+    private final Condition dispatched = dispatchLock.newCondition();
     private boolean directEnded; // the reader has ended: no more of them; directLock
 
     Reader(Connection connection, Transport transport, ConnectionOptions options, PendingCalls pending, String name) {
@@ -136,7 +143,8 @@ final class Reader {
                     scope.fork(() -> send(reply));
                     return;
                 }
-                scope.fork(() -> serve(request, inFlight));
+                long before = notificationsQueued.get();
+                scope.fork(() -> serve(request, inFlight, before));
             }
             case Notification notification -> onNotification(notification);
         }
@@ -178,7 +186,7 @@ final class Reader {
             directLock.unlock();
         }
         try {
-            serve(request, inFlight);
+            serve(request, inFlight, notificationsQueued.get());
         } finally {
             CURRENT.remove();
             SERVING.remove();
@@ -254,6 +262,7 @@ final class Reader {
                 return;
             }
         }
+        notificationsQueued.incrementAndGet();
         notifications.offer(notification);
     }
 
@@ -286,14 +295,17 @@ final class Reader {
     /**
      * Runs on a handler thread of its own, or on the transport's thread that carries the request: handles one request
      * of the peer's and answers it, unless the peer cancelled it.
+     *
+     * @param before how many notifications had been queued for the dispatcher when the request arrived: its handler
+     *               starts once the dispatcher has handled them
      */
-    private void serve(Request request, InterruptGate inFlight) {
+    private void serve(Request request, InterruptGate inFlight, long before) {
         CURRENT.set(connection);
         SERVING.set(request.id());
         Response response = null;
         try {
             if (inFlight.enter()) {
-                response = handle(request);
+                response = handle(request, before);
             } // else cancelled before its handler started: no answer is owed
         } finally {
             inFlight.exit(); // a cancel that raced with the end of the handler must not disturb the write, or later work
@@ -304,12 +316,13 @@ final class Reader {
         }
     }
 
-    private Response handle(Request request) {
+    private Response handle(Request request, long before) {
         RequestHandler handler = options.requestHandlers().get(request.method());
         if (handler == null) {
             return new Response.Failure(request.id(), RpcError.methodNotFound(request.method()));
         }
         try {
+            awaitNotificationsHandled(before);
             JsonNode result = handler.handle(new IncomingRequest(request.id(), request.method(), request.params(),
                     connection));
             return new Response.Success(request.id(), result != null ? result : JsonNodeFactory.instance.objectNode());
@@ -340,31 +353,67 @@ final class Reader {
         }
     }
 
+    /** Waits until the dispatcher has handled the first {@code count} notifications (or has ended). */
+    private void awaitNotificationsHandled(long count) throws InterruptedException {
+        if (notificationsHandled >= count) {
+            return;
+        }
+        dispatchLock.lock();
+        try {
+            while (notificationsHandled < count) {
+                dispatched.await();
+            }
+        } finally {
+            dispatchLock.unlock();
+        }
+    }
+
+    private void handled(long count) {
+        dispatchLock.lock();
+        try {
+            notificationsHandled = count;
+            dispatched.signalAll();
+        } finally {
+            dispatchLock.unlock();
+        }
+    }
+
     /** Runs on the dispatcher thread: delivers notifications in arrival order until the end. */
     private void dispatchNotifications() throws InterruptedException {
         CURRENT.set(connection);
-        while (true) {
-            Notification notification = notifications.take();
-            if (notification == END_OF_NOTIFICATIONS) {
-                return;
+        long count = 0;
+        try {
+            while (true) {
+                Notification notification = notifications.take();
+                if (notification == END_OF_NOTIFICATIONS) {
+                    return;
+                }
+                dispatch(notification);
+                handled(++count);
             }
-            NotificationHandler handler = options.notificationHandlers().get(notification.method());
-            if (handler == null) {
-                handler = options.otherNotifications();
-            }
-            if (handler == null) {
-                LOG.log(System.Logger.Level.DEBUG, () -> transport.describe() + ": unhandled notification "
-                        + notification.method());
-                continue;
-            }
-            try {
-                handler.handle(notification);
-            } catch (InterruptedException e) {
-                throw e;
-            } catch (Exception e) {
-                LOG.log(System.Logger.Level.WARNING, "handler of " + notification.method() + " on "
-                        + transport.describe() + " failed", e);
-            }
+        } finally {
+            handled(Long.MAX_VALUE); // no request waits for a dispatcher that has stopped
+        }
+    }
+
+    /** Runs one notification's handler, on the dispatcher thread; what it throws is logged. */
+    private void dispatch(Notification notification) throws InterruptedException {
+        NotificationHandler handler = options.notificationHandlers().get(notification.method());
+        if (handler == null) {
+            handler = options.otherNotifications();
+        }
+        if (handler == null) {
+            LOG.log(System.Logger.Level.DEBUG, () -> transport.describe() + ": unhandled notification "
+                    + notification.method());
+            return;
+        }
+        try {
+            handler.handle(notification);
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            LOG.log(System.Logger.Level.WARNING, "handler of " + notification.method() + " on "
+                    + transport.describe() + " failed", e);
         }
     }
 

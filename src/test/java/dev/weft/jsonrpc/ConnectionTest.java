@@ -605,4 +605,37 @@ class ConnectionTest {
         assertThatThrownBy(() -> c.call("text", new Sum(2, 3), Total.class))
                 .isInstanceOf(ProtocolViolationException.class).hasMessageContaining("text");
     }
+
+    /**
+     * The peer's notification and then its request reach the host in that order, although one runs on the dispatcher
+     * and the other on a handler thread of its own: the request's handler starts once the notification is handled.
+     */
+    @Test
+    void aRequestsHandlerStartsAfterTheNotificationsThatCameBeforeIt() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        open(pair.left(), ConnectionOptions.DEFAULT
+                .withNotificationHandler("note", note -> {
+                    Thread.yield(); // a handler that takes a moment: the request arrives meanwhile
+                    seen.add("note " + note.params().get("n").asInt());
+                })
+                .withRequestHandler("ask", request -> {
+                    seen.add("ask " + request.params().get("n").asInt());
+                    return request.params();
+                }));
+
+        for (int i = 0; i < 200; i++) {
+            peer.send(new Notification("note", obj("n", i)));
+            peer.send(new Request(RequestId.of(i), "ask", obj("n", i)));
+            assertThat(peer.next(Response.Success.class).id()).isEqualTo(RequestId.of(i));
+        }
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            expected.add("note " + i);
+            expected.add("ask " + i);
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
+    }
 }
