@@ -11,6 +11,7 @@ module dev.weft {
     exports dev.weft.jsonrpc;
     exports dev.weft.transport;
     exports dev.weft.mcp;
+    exports dev.weft.acp;
     exports dev.weft.server;
     exports dev.weft.pool;
     exports dev.weft.conversation;
