@@ -36,8 +36,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>Each incoming request runs its {@link RequestHandler} on a virtual thread of its own (forked by the reader, or
  *       the transport's own thread for that request; see {@link Transport#serveDirectly}); incoming notifications
  *       run their {@link NotificationHandler}s in arrival order on one virtual thread. A request's handler starts once
- *       the notifications that arrived before the request have been handled, so the host meets the peer's messages in
- *       the peer's order. User code never runs on the reader, and the reader never waits for user code.</li>
+ *       the notifications that arrived before the request have been handled, and a call returns its answer once the
+ *       notifications that arrived before the answer have been handled, so the host meets the peer's messages in the
+ *       peer's order. User code never runs on the reader, and the reader never waits for user code.</li>
  *   <li>These threads are subtasks of a {@link dev.weft.scope.TaskScope} owned by the reader; when the reader ends, the
  *       scope is closed: handlers are interrupted and waited for, and the transport is closed. Handlers running on the
  *       transport's threads are interrupted and waited for too.</li>
@@ -198,10 +199,13 @@ public final class Connection implements AutoCloseable {
                 switch (event) {
                     case null -> { } // a deadline passed: checked at the top
                     case Response.Success success -> {
+                        afterEarlierNotifications(call);
                         return success.result();
                     }
-                    case Response.Failure failure ->
-                            throw new PeerErrorException(call.method, call.id, describe(), failure.error());
+                    case Response.Failure failure -> {
+                        afterEarlierNotifications(call);
+                        throw new PeerErrorException(call.method, call.id, describe(), failure.error());
+                    }
                     case Notification notification -> {
                         if (idle != null) {
                             idleDeadline = System.nanoTime() + idle.toNanos();
@@ -224,6 +228,19 @@ public final class Connection implements AutoCloseable {
             throw new CallCancelledException(call.method, call.id, describe(), e);
         } finally {
             pending.abandon(call);
+        }
+    }
+
+    /**
+     * Waits until the notifications that arrived before the call's answer have been handled, so that what a handler
+     * of theirs did (queued an event, say) happens before the caller sees the answer. Usually they have been: one
+     * volatile read. An interrupt while waiting leaves the answer to be returned, with the interrupt flag set.
+     */
+    private void afterEarlierNotifications(PendingCall call) {
+        try {
+            reader.awaitNotificationsHandled(call.notificationsBefore);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

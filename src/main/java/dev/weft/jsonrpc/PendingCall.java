@@ -26,6 +26,9 @@ final class PendingCall {
     final RequestId id;
     final String method;
     final Object routeKey; // null when the call takes no routed notifications
+    // How many notifications had been queued for the dispatcher when the answer came: the caller sees the answer once
+    // they have been handled. Written before the answer is delivered, read after it is taken (the mailbox orders them).
+    long notificationsBefore;
     private final LinkedTransferQueue<Object> mailbox = new LinkedTransferQueue<>();
     private final BriefSpin spin;
 

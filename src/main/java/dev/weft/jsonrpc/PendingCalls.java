@@ -64,6 +64,18 @@ final class PendingCalls {
      * ended (the call then gets the end instead: after the end, no call succeeds).
      */
     boolean complete(Response response) {
+        return complete(response, 0);
+    }
+
+    /**
+     * Delivers a response that came after {@code notificationsBefore} notifications were queued for the dispatcher: the
+     * caller takes it once those have been handled.
+     */
+    boolean complete(Response response, long notificationsBefore) {
+        PendingCall call = response.id() == null ? null : byId.get(response.id());
+        if (call != null) {
+            call.notificationsBefore = notificationsBefore; // before the delivery that publishes it, if it is ours
+        }
         return deliverTo(response.id(), response);
     }
 

@@ -35,6 +35,7 @@ final class Reader {
     private static final System.Logger LOG = System.getLogger(Connection.class.getName());
     private static final ThreadLocal<Connection> CURRENT = new ThreadLocal<>();
     private static final ThreadLocal<RequestId> SERVING = new ThreadLocal<>(); // on a handler thread: its request
+    private static final ThreadLocal<Reader> DISPATCHING = new ThreadLocal<>(); // on the notification dispatcher
     private static final int ABANDONED_CAPACITY = 4096;
     private static final Notification END_OF_NOTIFICATIONS = new Notification("weft/end", null);
 
@@ -159,7 +160,7 @@ final class Reader {
      */
     boolean routeDirectly(Message message) {
         return switch (message) {
-            case Response response -> response.id() != null && pending.complete(response);
+            case Response response -> response.id() != null && pending.complete(response, notificationsQueued.get());
             case Notification notification -> {
                 onNotification(notification);
                 yield true;
@@ -231,7 +232,7 @@ final class Reader {
     }
 
     private void onResponse(Response response) {
-        if (pending.complete(response)) {
+        if (pending.complete(response, notificationsQueued.get())) {
             return;
         }
         RequestId id = response.id();
@@ -353,9 +354,12 @@ final class Reader {
         }
     }
 
-    /** Waits until the dispatcher has handled the first {@code count} notifications (or has ended). */
-    private void awaitNotificationsHandled(long count) throws InterruptedException {
-        if (notificationsHandled >= count) {
+    /**
+     * Waits until the dispatcher has handled the first {@code count} notifications (or has ended). The dispatcher itself
+     * never waits: a notification handler that calls the peer must not wait for its own end.
+     */
+    void awaitNotificationsHandled(long count) throws InterruptedException {
+        if (notificationsHandled >= count || DISPATCHING.get() == this) {
             return;
         }
         dispatchLock.lock();
@@ -381,6 +385,7 @@ final class Reader {
     /** Runs on the dispatcher thread: delivers notifications in arrival order until the end. */
     private void dispatchNotifications() throws InterruptedException {
         CURRENT.set(connection);
+        DISPATCHING.set(this);
         long count = 0;
         try {
             while (true) {

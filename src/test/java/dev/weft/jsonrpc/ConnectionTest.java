@@ -638,4 +638,59 @@ class ConnectionTest {
         }
         assertThat(seen).containsExactlyElementsOf(expected);
     }
+
+    @Test
+    void aCallReturnsAfterTheNotificationsThatCameBeforeItsAnswer() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Connection c = open(pair.left(), ConnectionOptions.DEFAULT
+                .withNotificationHandler("note", note -> {
+                    Thread.yield(); // a handler that takes a moment: the answer arrives meanwhile
+                    seen.add("note " + note.params().get("n").asInt());
+                }));
+
+        for (int i = 0; i < 200; i++) {
+            AtomicReference<Object> out = new AtomicReference<>();
+            int n = i;
+            Thread caller = Thread.ofVirtual().name("weft-test-caller").start(() -> {
+                out.set(c.call("ask", obj("n", n)));
+                seen.add("answer " + n);
+            });
+            Request r = peer.next(Request.class);
+            peer.send(new Notification("note", obj("n", i)));
+            peer.answer(r, obj("n", i));
+            caller.join();
+            assertThat(out.get()).isEqualTo(obj("n", i));
+        }
+
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            expected.add("note " + i);
+            expected.add("answer " + i);
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aNotificationHandlerThatCallsThePeerDoesNotWaitForItself() throws Exception {
+        MemoryTransport.Pair pair = MemoryTransport.pair();
+        ScriptedPeer peer = peerOf(pair);
+        AtomicReference<Object> fromHandler = new AtomicReference<>();
+        CountDownLatch handled = new CountDownLatch(1);
+        AtomicReference<Connection> self = new AtomicReference<>();
+        self.set(open(pair.left(), ConnectionOptions.DEFAULT
+                .withNotificationHandler("note", note -> {
+                    fromHandler.set(self.get().call("lookup", note.params()));
+                    handled.countDown();
+                })));
+
+        peer.send(new Notification("note", obj("n", 1)));
+        Request r = peer.next(Request.class);
+        assertThat(r.method()).isEqualTo("lookup");
+        peer.answer(r, obj("found", 1));
+
+        assertThat(handled.await(10, TimeUnit.SECONDS)).as("the handler's call returned").isTrue();
+        assertThat(fromHandler.get()).isEqualTo(obj("found", 1));
+    }
 }
