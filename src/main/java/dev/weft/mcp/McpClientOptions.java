@@ -47,7 +47,7 @@ public record McpClientOptions(Implementation clientInfo, String protocolVersion
 
     /** Client info {@code weft}, the latest revision, 60 s requests, 30 s handshake, no handlers. */
     public static McpClientOptions defaults() {
-        return new McpClientOptions(Implementation.of("weft", Version.current()), ProtocolVersions.LATEST,
+        return new McpClientOptions(Implementation.of("weft", dev.weft.internal.Version.current()), ProtocolVersions.LATEST,
                 Duration.ofSeconds(60), Duration.ofSeconds(30), null, null, true, null, NO_EVENTS, "weft-mcp");
     }
 

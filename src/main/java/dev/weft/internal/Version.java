@@ -1,13 +1,13 @@
-package dev.weft.mcp;
+package dev.weft.internal;
 
 import java.lang.module.ModuleDescriptor;
 
 /** Weft's version, for {@code clientInfo}: the jar manifest's, else the module's, else {@code "dev"}. */
-final class Version {
+public final class Version {
     private Version() {
     }
 
-    static String current() {
+    public static String current() {
         String version = Version.class.getPackage().getImplementationVersion();
         ModuleDescriptor module = Version.class.getModule().getDescriptor();
         if (version == null && module != null) {

@@ -1,0 +1,60 @@
+package dev.weft.acp;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * An MCP server the agent should connect to for a session ({@code mcpServers} of {@code session/new} and
+ * {@code session/load}). Immutable.
+ */
+public sealed interface McpServerConfig {
+
+    /** Its name, as the agent shows it. */
+    String name();
+
+    /** A server the agent starts as a subprocess and speaks to over stdio. */
+    record Stdio(String name, String command, List<String> args, Map<String, String> env) implements McpServerConfig {
+        public Stdio {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(command, "command");
+            args = List.copyOf(args);
+            env = Map.copyOf(env);
+        }
+    }
+
+    /** A server the agent reaches over Streamable HTTP (only if the agent has the {@code http} capability). */
+    record Http(String name, String url, Map<String, String> headers) implements McpServerConfig {
+        public Http {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(url, "url");
+            headers = Map.copyOf(headers);
+        }
+    }
+
+    /** The wire form: ACP sends variables and headers as lists of {@code {name, value}}. */
+    static Object toWire(McpServerConfig config) {
+        return switch (config) {
+            case Stdio stdio -> new StdioWire(stdio.name(), stdio.command(), stdio.args(), pairs(stdio.env()));
+            case Http http -> new HttpWire("http", http.name(), http.url(), pairs(http.headers()));
+        };
+    }
+
+    private static List<Pair> pairs(Map<String, String> map) {
+        return map.entrySet().stream().sorted(Map.Entry.comparingByKey())
+                .map(entry -> new Pair(entry.getKey(), entry.getValue())).toList();
+    }
+
+    /** A name and a value. */
+    record Pair(String name, String value) {
+    }
+
+    /** A stdio server on the wire. */
+    record StdioWire(String name, String command, List<String> args, List<Pair> env) {
+    }
+
+    /** An HTTP server on the wire. */
+    record HttpWire(@JsonProperty("type") String type, String name, String url, List<Pair> headers) {
+    }
+}

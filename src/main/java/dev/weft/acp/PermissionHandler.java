@@ -1,0 +1,28 @@
+package dev.weft.acp;
+
+/**
+ * Decides an agent's permission requests. It runs on the thread that prompts (see {@link AcpSession#prompt}), in order
+ * with the turn's updates, while the agent waits: it may block (ask a person) and may take the locks that thread holds.
+ * A cancel of the turn answers the agent {@code cancelled} at once, whatever the handler returns later.
+ *
+ * <p>What it throws is logged and answered as a refusal (the first reject option; {@code cancelled} when there is
+ * none).
+ */
+@FunctionalInterface
+public interface PermissionHandler {
+
+    /** Decides one request. */
+    PermissionOutcome decide(PermissionRequest request) throws Exception;
+
+    /** Allows every request: the first allow-once option, else allow-always; cancelled when the agent offers neither. */
+    static PermissionHandler allowing() {
+        return request -> request.allowOption().map(PermissionOutcome::select)
+                .orElseGet(PermissionOutcome::cancelled);
+    }
+
+    /** Refuses every request: the first reject-once option, else reject-always; cancelled when the agent offers neither. */
+    static PermissionHandler denying() {
+        return request -> request.rejectOption().map(PermissionOutcome::select)
+                .orElseGet(PermissionOutcome::cancelled);
+    }
+}

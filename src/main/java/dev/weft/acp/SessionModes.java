@@ -1,0 +1,22 @@
+package dev.weft.acp;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import java.util.List;
+
+/**
+ * The modes a session offers (such as "ask" and "code") and the current one.
+ *
+ * @param currentModeId  the mode now
+ * @param availableModes every mode
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record SessionModes(String currentModeId, List<Mode> availableModes) {
+    public SessionModes {
+        availableModes = availableModes == null ? List.of() : List.copyOf(availableModes);
+    }
+
+    /** One mode. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    public record Mode(String id, String name, String description) {
+    }
+}

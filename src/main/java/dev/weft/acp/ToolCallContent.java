@@ -1,0 +1,82 @@
+package dev.weft.acp;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.weft.mcp.Content;
+import java.io.IOException;
+
+/**
+ * What a tool call produced or shows: a content block, a diff of a file, or a terminal whose output it streams.
+ * Immutable; a type this revision does not know arrives as {@link Unknown} with its JSON intact.
+ */
+@JsonDeserialize(using = ToolCallContent.Reader.class)
+public sealed interface ToolCallContent {
+
+    /** The entry's {@code type} on the wire. */
+    @JsonProperty(value = "type", access = JsonProperty.Access.READ_ONLY)
+    String type();
+
+    /** A content block (text, an image, a resource...). */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    record Block(Content content) implements ToolCallContent {
+        @Override
+        public String type() {
+            return "content";
+        }
+    }
+
+    /** A change to a file: {@code oldText} is {@code null} for a new file. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    record Diff(String path, String oldText, String newText) implements ToolCallContent {
+        @Override
+        public String type() {
+            return "diff";
+        }
+    }
+
+    /** A terminal the agent made ({@code terminal/create}); its output belongs to this tool call. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    @JsonDeserialize(using = JsonDeserializer.None.class)
+    record Terminal(String terminalId) implements ToolCallContent {
+        @Override
+        public String type() {
+            return "terminal";
+        }
+    }
+
+    /** An entry of a type this revision does not define; {@code json} is all of it. */
+    record Unknown(String type, @JsonValue JsonNode json) implements ToolCallContent {
+    }
+
+    /** Reads an entry by its {@code type}. */
+    final class Reader extends JsonDeserializer<ToolCallContent> {
+        /** For Jackson, which finds this reader through the annotation on the interface. */
+        public Reader() {
+        }
+
+        @Override
+        public ToolCallContent deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+            JsonNode node = parser.readValueAsTree();
+            String type = node.path("type").asText("");
+            try {
+                return switch (type) {
+                    case "content" -> AcpJson.read(node, Block.class);
+                    case "diff" -> AcpJson.read(node, Diff.class);
+                    case "terminal" -> AcpJson.read(node, Terminal.class);
+                    default -> new Unknown(type, node);
+                };
+            } catch (IllegalArgumentException e) {
+                throw MismatchedInputException.from(parser, ToolCallContent.class, e.getMessage());
+            }
+        }
+    }
+}
