@@ -186,6 +186,23 @@ class AcpPeersTest {
         }
     }
 
+    /** The cancel may reach the agent after the permission answer (ACP.md §4): the answer alone must cancel. */
+    @Test
+    void permissionAnsweredCancelledCancelsTheTurnByItself() throws Exception {
+        try (RawPeer peer = RawPeer.start("scripted-agent", NpmPeers.acpScriptedAgent())) {
+            peer.initialize(false, false);
+            String session = peer.newSession().at("/result/sessionId").asText();
+
+            long prompt = peer.prompt(session, "tools");
+            JsonNode permission = peer.nextRequest("session/request_permission");
+            int beforeAnswer = peer.seen.size();
+            peer.answer(permission, Map.of("outcome", Map.of("outcome", "cancelled")));
+
+            assertThat(peer.response(prompt).at("/result/stopReason").asText()).isEqualTo("cancelled");
+            assertThat(peer.seen.subList(beforeAnswer, peer.seen.size())).noneMatch(isUpdate());
+        }
+    }
+
     @Test
     void slowCancelledMidTurnAnswersCancelledLeavesT1PendingAndTheNextTurnWorks() throws Exception {
         try (RawPeer peer = RawPeer.start("scripted-agent", NpmPeers.acpScriptedAgent())) {
