@@ -3,7 +3,6 @@ package dev.weft.acp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.weft.jsonrpc.CallOptions;
 import dev.weft.jsonrpc.Connection;
 import dev.weft.jsonrpc.ConnectionOptions;
 import dev.weft.jsonrpc.IncomingRequest;
@@ -54,6 +53,10 @@ public final class AcpClient implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(AcpClient.class.getName());
     /** The ACP version this client speaks. */
     public static final int PROTOCOL_VERSION = 1;
+    /** ACP's error code for a session, file or terminal that does not exist. */
+    public static final int RESOURCE_NOT_FOUND = -32002;
+    /** ACP's error code for a request that needs {@link #authenticate} first. */
+    public static final int AUTH_REQUIRED = -32000;
 
     private final AcpClientOptions options;
     private final Map<String, AcpSession> sessions = new ConcurrentHashMap<>();
@@ -288,7 +291,8 @@ public final class AcpClient implements AutoCloseable {
         return connection;
     }
 
-    AcpClientOptions options() {
+    /** The options the client was made with. */
+    public AcpClientOptions options() {
         return options;
     }
 
@@ -483,15 +487,5 @@ public final class AcpClient implements AutoCloseable {
     /** ACP's "resource not found", {@code -32002}. */
     static RpcErrorException notFound(String message) {
         return new RpcErrorException(new RpcError(RESOURCE_NOT_FOUND, message));
-    }
-
-    /** ACP's error code for a session, file or terminal that does not exist. */
-    public static final int RESOURCE_NOT_FOUND = -32002;
-    /** ACP's error code for a request that needs {@link #authenticate} first. */
-    public static final int AUTH_REQUIRED = -32000;
-
-    /** Unused by the client itself: calls with options, for sessions. */
-    JsonNode call(String method, JsonNode params, CallOptions callOptions) {
-        return connection.call(method, params, callOptions);
     }
 }

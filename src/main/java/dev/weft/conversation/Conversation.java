@@ -1,5 +1,12 @@
 package dev.weft.conversation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.acp.AcpSession;
+import dev.weft.acp.PermissionHandler;
+import dev.weft.acp.PromptResult;
+import dev.weft.conversation.ConversationEvent.AgentUpdate;
+import dev.weft.conversation.ConversationEvent.ServerLog;
+import dev.weft.conversation.ConversationEvent.ServerNotice;
 import dev.weft.conversation.ConversationEvent.ToolCallCompleted;
 import dev.weft.conversation.ConversationEvent.ToolCallFailed;
 import dev.weft.conversation.ConversationEvent.ToolCallProgress;
@@ -10,10 +17,8 @@ import dev.weft.jsonrpc.CallCancelledException;
 import dev.weft.jsonrpc.RpcError;
 import dev.weft.jsonrpc.RpcErrorException;
 import dev.weft.jsonrpc.TransportClosedException;
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.weft.conversation.ConversationEvent.ServerLog;
-import dev.weft.conversation.ConversationEvent.ServerNotice;
 import dev.weft.mcp.CallToolResult;
+import dev.weft.mcp.Content;
 import dev.weft.mcp.Handlers;
 import dev.weft.mcp.LogMessage;
 import dev.weft.mcp.McpSession;
@@ -30,12 +35,13 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -172,13 +178,14 @@ public final class Conversation implements AutoCloseable {
     private final Map<TransportKey, Map<String, Tool>> tools = new ConcurrentHashMap<>(); // for retry decisions
     private final ReentrantLock lock = new ReentrantLock();
     private final TurnContext context = new TurnContext();
+    private final Set<AcpSession> agentSessions = ConcurrentHashMap.newKeySet(); // sessions this conversation prompted
     private final Thread thread;
     private Status status = Status.IDLE; // lock
     private Ticket<?> current; // the turn running; lock
     private boolean closing; // no more turns accepted; lock
 
     private Conversation(SessionPool pool, ConversationOptions options) {
-        this.pool = Objects.requireNonNull(pool, "pool");
+        this.pool = pool; // null: the conversation only prompts agents
         this.options = Objects.requireNonNull(options, "options");
         this.name = options.name() + "-" + COUNTER.incrementAndGet();
         this.thread = Thread.ofVirtual().name(name).unstarted(this::loop);
@@ -186,7 +193,7 @@ public final class Conversation implements AutoCloseable {
 
     /** Opens a conversation that calls tools through {@code pool}: starts its thread. */
     public static Conversation open(SessionPool pool, ConversationOptions options) {
-        Conversation conversation = new Conversation(pool, options);
+        Conversation conversation = new Conversation(Objects.requireNonNull(pool, "pool"), options);
         conversation.thread.start();
         return conversation;
     }
@@ -194,6 +201,16 @@ public final class Conversation implements AutoCloseable {
     /** Opens a conversation with the {@linkplain ConversationOptions#defaults() default options}. */
     public static Conversation open(SessionPool pool) {
         return open(pool, ConversationOptions.defaults());
+    }
+
+    /**
+     * Opens a conversation that only prompts ACP agents ({@link Turn.Context#prompt}); its turns cannot call MCP tools
+     * ({@link IllegalStateException}).
+     */
+    public static Conversation open(ConversationOptions options) {
+        Conversation conversation = new Conversation(null, options);
+        conversation.thread.start();
+        return conversation;
     }
 
     /**
@@ -439,13 +456,39 @@ public final class Conversation implements AutoCloseable {
 
         @Override
         public List<ToolCallOutcome> callTools(List<ToolCall> calls) {
+            pool();
             return Conversation.this.callTools(List.copyOf(calls), turnOnThisThread());
+        }
+
+        @Override
+        public PromptResult prompt(AcpSession session, List<? extends Content> prompt) {
+            Ticket<?> ticket = turnOnThisThread();
+            if (ticket.gate.cancelled()) {
+                throw new TurnCancelledException(name + ": the turn was cancelled");
+            }
+            if (agentSessions.add(session)) { // what comes between prompts reaches the listener between turns
+                session.listenBetweenPrompts(update -> mailbox.offer(new Delivery(new AgentUpdate(session, update))));
+            }
+            PermissionHandler permissions = options.permissions() != null ? options.permissions()
+                    : session.client().options().permissions();
+            PromptResult result;
+            try {
+                result = session.prompt(prompt, update -> deliver(new AgentUpdate(session, update)), permissions);
+            } catch (CallCancelledException e) {
+                TurnCancelledException cancelled = new TurnCancelledException(name + ": the turn was cancelled");
+                cancelled.initCause(e);
+                throw cancelled;
+            }
+            if (ticket.gate.cancelled()) {
+                throw new TurnCancelledException(name + ": the turn was cancelled");
+            }
+            return result;
         }
 
         @Override
         public List<Tool> listTools(TransportKey server) {
             turnOnThisThread();
-            List<Tool> list = pool.session(server).listTools();
+            List<Tool> list = pool().session(server).listTools();
             remember(server, list);
             return list;
         }
@@ -454,6 +497,13 @@ public final class Conversation implements AutoCloseable {
         public Conversation conversation() {
             return Conversation.this;
         }
+    }
+
+    private SessionPool pool() {
+        if (pool == null) {
+            throw new IllegalStateException(name + " has no session pool: it only prompts agents");
+        }
+        return pool;
     }
 
     private Ticket<?> turnOnThisThread() {

@@ -1,6 +1,8 @@
 package dev.weft.conversation;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.acp.AcpSession;
+import dev.weft.acp.SessionUpdate;
 import dev.weft.mcp.CallToolResult;
 import dev.weft.mcp.LogMessage;
 import dev.weft.mcp.Progress;
@@ -39,6 +41,13 @@ public sealed interface ConversationEvent {
      */
     record ToolCallFailed(long callId, RuntimeException cause, boolean cancelled, int attempts)
             implements ToolCallEvent {}
+
+    /**
+     * An ACP agent's update during one of the conversation's prompts (or between them), in arrival order; a tool call
+     * the agent left open when its turn ended gets one terminal update of the client's
+     * ({@link SessionUpdate.ToolCallUpdate#synthesized()}).
+     */
+    record AgentUpdate(AcpSession session, SessionUpdate update) implements ConversationEvent {}
 
     /** A server logged to its client ({@code notifications/message}) while one of the conversation's calls ran on it. */
     record ServerLog(TransportKey server, LogMessage message) implements ConversationEvent {}

@@ -1,5 +1,6 @@
 package dev.weft.conversation;
 
+import dev.weft.acp.PermissionHandler;
 import dev.weft.mcp.Handlers;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,10 +20,13 @@ import java.util.function.Consumer;
  *                    own) for servers to ask
  * @param elicitation likewise, for {@code elicitation/create}
  * @param roots       likewise, for {@code roots/list}
+ * @param permissions decides an ACP agent's permission requests during the conversation's prompts, on the
+ *                    conversation's own thread; or {@code null} for the agent client's
+ *                    {@linkplain dev.weft.acp.AcpClientOptions#permissions() handler}
  */
 public record ConversationOptions(String name, Consumer<ConversationEvent> listener, int maxAttempts,
                                   Duration backoff, Handlers.Sampling sampling, Handlers.Elicitation elicitation,
-                                  Handlers.Roots roots) {
+                                  Handlers.Roots roots, PermissionHandler permissions) {
     public ConversationOptions {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(listener, "listener");
@@ -37,34 +41,39 @@ public record ConversationOptions(String name, Consumer<ConversationEvent> liste
 
     /** Named {@code weft-conversation}, no listener, 3 attempts, 100 ms backoff, no handlers of its own. */
     public static ConversationOptions defaults() {
-        return new ConversationOptions("weft-conversation", event -> { }, 3, Duration.ofMillis(100), null, null, null);
+        return new ConversationOptions("weft-conversation", event -> { }, 3, Duration.ofMillis(100), null, null, null,
+                null);
     }
 
     public ConversationOptions withName(String name) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots, permissions);
     }
 
     public ConversationOptions withListener(Consumer<ConversationEvent> listener) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots, permissions);
     }
 
     public ConversationOptions withMaxAttempts(int maxAttempts) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots, permissions);
     }
 
     public ConversationOptions withBackoff(Duration backoff) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots, permissions);
     }
 
     public ConversationOptions withSampling(Handlers.Sampling sampling) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots, permissions);
     }
 
     public ConversationOptions withElicitation(Handlers.Elicitation elicitation) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots, permissions);
+    }
+
+    public ConversationOptions withPermissions(PermissionHandler permissions) {
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots, permissions);
     }
 
     public ConversationOptions withRoots(Handlers.Roots roots) {
-        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots);
+        return new ConversationOptions(name, listener, maxAttempts, backoff, sampling, elicitation, roots, permissions);
     }
 }

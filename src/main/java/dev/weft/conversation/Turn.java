@@ -1,6 +1,9 @@
 package dev.weft.conversation;
 
+import dev.weft.acp.AcpSession;
+import dev.weft.acp.PromptResult;
 import dev.weft.mcp.CallToolResult;
+import dev.weft.mcp.Content;
 import dev.weft.mcp.Tool;
 import dev.weft.pool.TransportKey;
 import java.util.List;
@@ -40,6 +43,23 @@ public interface Turn<T> {
          * @throws TurnCancelledException if the turn was cancelled (every call then has its terminal event)
          */
         List<ToolCallOutcome> callTools(List<ToolCall> calls);
+
+        /**
+         * Prompts an ACP agent's session and returns how the turn ended. The agent's updates come to the listener as
+         * {@link ConversationEvent.AgentUpdate}s and its permission requests run the conversation's
+         * {@linkplain ConversationOptions#permissions() handler}, all on the conversation's thread while the prompt
+         * runs, before it returns. Cancelling the conversation's turn cancels the prompt (see
+         * {@link dev.weft.acp.AcpSession}): every open tool call ends, and this throws {@link TurnCancelledException}.
+         *
+         * @throws TurnCancelledException if the turn was cancelled
+         * @throws dev.weft.jsonrpc.RpcException as {@link dev.weft.acp.AcpSession#prompt} throws it
+         */
+        PromptResult prompt(AcpSession session, List<? extends Content> prompt);
+
+        /** Prompts an ACP agent's session with text; see {@link #prompt(AcpSession, List)}. */
+        default PromptResult prompt(AcpSession session, String text) {
+            return prompt(session, List.of(new Content.Text(text)));
+        }
 
         /** The server's tools. */
         List<Tool> listTools(TransportKey server);
