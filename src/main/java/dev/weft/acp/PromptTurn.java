@@ -185,6 +185,11 @@ final class PromptTurn {
                 return null;
             });
             while (done == null) {
+                if (Thread.interrupted()) { // a queue with items waiting returns them without looking at the flag
+                    interrupted = true;
+                    cancel("the prompting thread was interrupted");
+                    drainDeadline = Math.min(drainDeadline, System.nanoTime() + drainNanos);
+                }
                 long now = System.nanoTime();
                 long until = Math.min(idleDeadline, drainDeadline);
                 if (until - now <= 0) {
@@ -247,7 +252,7 @@ final class PromptTurn {
             throw e;
         }
         String describe = session.client().describe();
-        if (interrupted) {
+        if (interrupted || Thread.interrupted()) { // also an interrupt by the host's code after the loop
             Thread.currentThread().interrupt();
             throw new CallCancelledException("session/prompt", null, describe, new InterruptedException());
         }
