@@ -24,7 +24,8 @@ import java.util.concurrent.TimeUnit;
  * still see. Stateless; every method may be called from any thread.
  *
  * <p>Public so that every package of the library that starts processes can reach it (the stdio transport's
- * {@code dev.weft.transport.ChildProcess} does); this package is not exported from the module.
+ * {@code dev.weft.transport.ChildProcess} and the ACP terminals' {@code dev.weft.acp.ProcessTerminal} do); this
+ * package is not exported from the module.
  */
 public final class ProcessTree {
     private static final Path PROC = Path.of("/proc");
@@ -149,11 +150,24 @@ public final class ProcessTree {
                 alive.add(process);
             }
         }
-        alive = awaitGone(alive, termNanos);
-        for (ProcessHandle process : alive) {
-            process.destroyForcibly();
+        return kill(awaitGone(alive, termNanos), killNanos);
+    }
+
+    /**
+     * Sends {@code SIGKILL} at once to every process in {@code processes} that is not gone, then waits up to
+     * {@code nanos} for them to go. An interrupt does not cut the wait short; the flag is restored before returning.
+     *
+     * @return the processes still not gone
+     */
+    public static List<ProcessHandle> kill(Collection<ProcessHandle> processes, long nanos) {
+        List<ProcessHandle> alive = new ArrayList<>();
+        for (ProcessHandle process : processes) {
+            if (!gone(process)) {
+                process.destroyForcibly();
+                alive.add(process);
+            }
         }
-        return awaitGone(alive, killNanos);
+        return awaitGone(alive, nanos);
     }
 
     /** Waits up to {@code nanos} for the processes to go, polling; returns those still there. */
