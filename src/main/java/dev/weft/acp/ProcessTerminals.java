@@ -40,9 +40,16 @@ import java.util.stream.Collectors;
  * The command itself can go anywhere its user can: the root bounds where it starts, not what it touches.
  *
  * <p><b>Output.</b> Each terminal keeps the last {@code outputByteLimit} bytes (the request's, else
- * {@link Options#outputByteLimit()}), dropping the oldest at a UTF-8 character boundary and saying {@code truncated}.
- * See {@link ProcessTerminal} for when an exit status is reported (once the output the command wrote before it exited
- * has been read) and for how a kill shows in it ({@code signal: "SIGKILL"}).
+ * {@link Options#outputByteLimit()}), dropping the oldest at a UTF-8 character boundary (and the rest of a character
+ * cut in two) and saying {@code truncated}. Output that is not UTF-8 is decoded with U+FFFD in place of bad bytes.
+ *
+ * <p><b>Exit status.</b> {@link #output} has an exit status, and {@link #waitForExit} returns, once the command has
+ * exited and the output it wrote before exiting has been read: at once when the output pipe then ends; when something
+ * the command started in the background still holds the pipe, once the pipe has been quiet for 10 ms, or after 1 s at
+ * most. Java reports a process that a signal ended as exit code {@code 128 + n} and cannot tell it from one that
+ * exited with that code. So the status is {@code {signal: "SIGKILL"}} when this class killed the running command
+ * ({@link #kill}, {@link #release}, {@link #releaseAll}, {@link #close}) and it then ended with 137; in every other
+ * case it is the exit code as Java gives it, so a command that a signal from elsewhere ended shows {@code 128 + n}.
  *
  * <p><b>Limits and errors.</b> At most {@link Options#maxTerminals()} terminals exist at once; a terminal counts from
  * its creation until it is released (its output is kept until then), so a {@code create} beyond that fails with an
