@@ -23,9 +23,15 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Tagged {@code concurrency} so that it also runs with one carrier thread: the output pumps block in pipe reads, which
+ * must not starve the virtual threads (the exit watchers, the waiters) when the scheduler cannot add a carrier.
+ */
+@Tag("concurrency")
 class ProcessTerminalsTest {
     /** How long a condition may take before a test gives up: generous, to tell "never" from "late" on a busy box. */
     private static final Duration PATIENCE = Duration.ofSeconds(10);
