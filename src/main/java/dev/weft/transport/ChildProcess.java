@@ -1,5 +1,6 @@
 package dev.weft.transport;
 
+import dev.weft.internal.ProcessTree;
 import dev.weft.internal.Uninterruptibles;
 import java.io.IOException;
 import java.lang.System.Logger.Level;

@@ -1,6 +1,7 @@
 package dev.weft.transport;
 
 import dev.weft.internal.CloseOnce;
+import dev.weft.internal.ProcessTree;
 import dev.weft.jsonrpc.FrameTooLargeException;
 import dev.weft.jsonrpc.JsonRpcCodec;
 import dev.weft.jsonrpc.MalformedMessageException;

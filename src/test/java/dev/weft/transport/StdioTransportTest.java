@@ -1,5 +1,6 @@
 package dev.weft.transport;
 
+import dev.weft.internal.ProcessTree;
 import dev.weft.testing.Await;
 import static dev.weft.transport.Peers.PATIENCE;
 import static dev.weft.transport.Peers.javaPeer;

@@ -1,6 +1,5 @@
-package dev.weft.transport;
+package dev.weft.internal;
 
-import dev.weft.internal.Uninterruptibles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -23,8 +22,12 @@ import java.util.concurrent.TimeUnit;
  * in that session unless it leaves on purpose, and {@code /proc/<pid>/stat} names each process's session: at the end we
  * find and kill them all, orphans included. Elsewhere, or without {@code setsid}, we fall back to the descendants we can
  * still see. Stateless; every method may be called from any thread.
+ *
+ * <p>Public so that every package of the library that starts processes can reach it (the stdio transport's
+ * {@code dev.weft.transport.ChildProcess} and the ACP terminals' {@code dev.weft.acp.ProcessTerminal} do); this
+ * package is not exported from the module.
  */
-final class ProcessTree {
+public final class ProcessTree {
     private static final Path PROC = Path.of("/proc");
     private static final long PF_EXITING = 0x4; // include/linux/sched.h: the task is in do_exit()
     private static final Optional<Path> SETSID = findSetsid();
@@ -38,7 +41,7 @@ final class ProcessTree {
      * @param argv           what to start
      * @param sessionLeader  whether {@code argv} starts the program through {@code setsid}
      */
-    record Launch(List<String> argv, boolean sessionLeader) {
+    public record Launch(List<String> argv, boolean sessionLeader) {
     }
 
     /**
@@ -46,7 +49,7 @@ final class ProcessTree {
      * can be found, with the program resolved on our {@code PATH} as {@link ProcessBuilder} would; otherwise as is, so
      * that a program that cannot run still fails in {@link ProcessBuilder#start()} with its usual error.
      */
-    static Launch launch(List<String> command, Path directory) {
+    public static Launch launch(List<String> command, Path directory) {
         if (SETSID.isEmpty()) {
             return new Launch(command, false);
         }
@@ -100,7 +103,7 @@ final class ProcessTree {
     /**
      * The live processes of session {@code sid}, other than its leader; empty where {@code /proc} is not available.
      */
-    static List<ProcessHandle> sessionMembers(long sid) {
+    public static List<ProcessHandle> sessionMembers(long sid) {
         List<ProcessHandle> members = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(PROC, "[0-9]*")) {
             for (Path entry : entries) {
@@ -119,7 +122,7 @@ final class ProcessTree {
      * Whether process {@code pid} is exiting or gone (a zombie, or in the kernel's exit path), according to
      * {@code /proc}; empty where that cannot be told.
      */
-    static Optional<Boolean> exiting(long pid) {
+    public static Optional<Boolean> exiting(long pid) {
         if (!Files.isDirectory(PROC.resolve("self"))) {
             return Optional.empty();
         }
@@ -127,7 +130,7 @@ final class ProcessTree {
     }
 
     /** Whether {@code process} is gone: exited, or a zombie waiting to be reaped. */
-    static boolean gone(ProcessHandle process) {
+    public static boolean gone(ProcessHandle process) {
         return !process.isAlive() || stat(process.pid()).map(s -> !s.alive()).orElse(false);
     }
 
@@ -137,7 +140,7 @@ final class ProcessTree {
      *
      * @return the processes still not gone
      */
-    static List<ProcessHandle> terminate(Collection<ProcessHandle> processes, long termNanos, long killNanos) {
+    public static List<ProcessHandle> terminate(Collection<ProcessHandle> processes, long termNanos, long killNanos) {
         List<ProcessHandle> alive = new ArrayList<>();
         for (ProcessHandle process : processes) {
             if (!gone(process)) {
@@ -147,11 +150,24 @@ final class ProcessTree {
                 alive.add(process);
             }
         }
-        alive = awaitGone(alive, termNanos);
-        for (ProcessHandle process : alive) {
-            process.destroyForcibly();
+        return kill(awaitGone(alive, termNanos), killNanos);
+    }
+
+    /**
+     * Sends {@code SIGKILL} at once to every process in {@code processes} that is not gone, then waits up to
+     * {@code nanos} for them to go. An interrupt does not cut the wait short; the flag is restored before returning.
+     *
+     * @return the processes still not gone
+     */
+    public static List<ProcessHandle> kill(Collection<ProcessHandle> processes, long nanos) {
+        List<ProcessHandle> alive = new ArrayList<>();
+        for (ProcessHandle process : processes) {
+            if (!gone(process)) {
+                process.destroyForcibly();
+                alive.add(process);
+            }
         }
-        return awaitGone(alive, killNanos);
+        return awaitGone(alive, nanos);
     }
 
     /** Waits up to {@code nanos} for the processes to go, polling; returns those still there. */
