@@ -406,4 +406,59 @@ class AcpClientTest {
         session.cancel();
         first.join();
     }
+
+    @Test
+    void aPathOutsideTheRootIsRefusedWithAClearError(@org.junit.jupiter.api.io.TempDir Path root) throws Exception {
+        AtomicReference<Object> answer = new AtomicReference<>();
+        FakeAgent agent = agent(turn -> {
+            com.fasterxml.jackson.databind.node.ObjectNode params = FakeAgent.JSON.objectNode()
+                    .put("sessionId", turn.sessionId).put("path", "/etc/passwd");
+            try {
+                answer.set(turn.connection().call("fs/read_text_file", params));
+            } catch (PeerErrorException e) {
+                answer.set(e);
+            }
+            return turn.stop("end_turn");
+        });
+        AcpSession session = client(agent, AcpClientOptions.defaults().withFileSystem(RootedFileSystem.of(root)))
+                .newSession(root, List.of());
+        assertThat(agent.clientCapabilities().path("fs").path("readTextFile").asBoolean()).isTrue();
+
+        session.prompt("go", update -> { });
+
+        assertThat(answer.get()).isInstanceOfSatisfying(PeerErrorException.class, e -> {
+            assertThat(e.code()).isEqualTo(-32602);
+            assertThat(e.error().message()).contains("/etc/passwd").contains("outside");
+        });
+    }
+
+    @Test
+    void aSessionsTerminalsAreKilledWhenTheClientCloses(@org.junit.jupiter.api.io.TempDir Path root)
+            throws Exception {
+        AtomicReference<String> terminalId = new AtomicReference<>();
+        FakeAgent agent = agent(turn -> {
+            com.fasterxml.jackson.databind.node.ObjectNode params = FakeAgent.JSON.objectNode()
+                    .put("sessionId", turn.sessionId).put("command", "sleep");
+            params.putArray("args").add("100");
+            terminalId.set(turn.connection().call("terminal/create", params).path("terminalId").asText());
+            return turn.stop("end_turn");
+        });
+        try (ProcessTerminals terminals = ProcessTerminals.open(ProcessTerminals.Options.defaults().withRoot(root))) {
+            AcpClient client = AcpClient.connect(agent.clientEnd(), AcpClientOptions.defaults()
+                    .withTerminals(terminals));
+            AcpSession session = client.newSession(root, List.of());
+            session.prompt("go", update -> { });
+            assertThat(terminals.output(session.id(), terminalId.get()).exitStatus()).as("still running").isNull();
+            List<ProcessHandle> sleeping = ProcessHandle.current().descendants()
+                    .filter(p -> p.info().commandLine().orElse("").contains("sleep 100")).toList();
+            assertThat(sleeping).isNotEmpty();
+
+            client.close();
+
+            Await.until(() -> sleeping.stream().noneMatch(ProcessHandle::isAlive), Duration.ofSeconds(10),
+                    "the terminal's process ended");
+            assertThatThrownBy(() -> terminals.output(session.id(), terminalId.get()))
+                    .hasMessageContaining("no terminal");
+        }
+    }
 }

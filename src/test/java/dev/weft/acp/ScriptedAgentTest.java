@@ -259,4 +259,29 @@ class ScriptedAgentTest {
         assertThat(seen.events.stream().filter(e -> e.startsWith("say ")).toList()).hasSize(2);
         assertThat(cwd.resolve("weft-fs.txt")).doesNotExist();
     }
+
+    @Test
+    void theAgentWritesAndReadsFilesInsideTheRoot() throws IOException {
+        AcpClient client = start(AcpClientOptions.defaults().withFileSystem(RootedFileSystem.of(cwd)));
+        AcpSession session = client.newSession(cwd, List.of());
+        Seen seen = new Seen();
+
+        assertThat(session.prompt("fs", seen).stopReason()).isEqualTo(StopReason.END_TURN);
+
+        assertThat(java.nio.file.Files.readString(cwd.resolve("weft-fs.txt"))).isEqualTo("hello\nworld\n");
+        assertThat(seen.events).contains("say read: world\n");
+    }
+
+    @Test
+    void theAgentRunsACommandInATerminalAndReadsItsOutputAndExitCode() throws IOException {
+        try (ProcessTerminals terminals = ProcessTerminals.open(ProcessTerminals.Options.defaults().withRoot(cwd))) {
+            AcpClient client = start(AcpClientOptions.defaults().withTerminals(terminals));
+            AcpSession session = client.newSession(cwd, List.of());
+            Seen seen = new Seen();
+
+            assertThat(session.prompt("term", seen).stopReason()).isEqualTo(StopReason.END_TURN);
+
+            assertThat(seen.events).contains("say exit 7: hi\n");
+        }
+    }
 }
