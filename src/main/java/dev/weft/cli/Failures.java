@@ -30,10 +30,15 @@ final class Failures {
      * @throws RuntimeException {@code failure} itself when it is not an outcome of talking to a server (a bug)
      */
     static int report(String command, RuntimeException failure, PrintStream err) {
+        return report(command, "server", failure, err);
+    }
+
+    /** Like {@link #report(String, RuntimeException, PrintStream)}, naming the peer {@code peer} ("agent"). */
+    static int report(String command, String peer, RuntimeException failure, PrintStream err) {
         String prefix = "weft " + command + ": ";
         switch (failure) {
             case PeerErrorException e -> {
-                err.println(prefix + "the server answered " + e.method() + " with error " + e.code() + ": "
+                err.println(prefix + "the " + peer + " answered " + e.method() + " with error " + e.code() + ": "
                         + e.error().message() + (e.error().data() == null ? "" : " " + Json.compact(e.error().data())));
                 return Main.PEER_ERROR;
             }
@@ -43,8 +48,8 @@ final class Failures {
                 return Main.TIMEOUT;
             }
             case TransportClosedException e -> {
-                err.println(prefix + "the connection to the server ended" + during(e) + ": " + reason(e.getCause()));
-                stderrTail(e, err);
+                err.println(prefix + "the connection to the " + peer + " ended" + during(e) + ": " + reason(e.getCause()));
+                stderrTail(e, peer, err);
                 return Main.TRANSPORT;
             }
             case ExchangeFailedException e -> {
@@ -52,7 +57,7 @@ final class Failures {
                 return Main.TRANSPORT;
             }
             case ProtocolViolationException e -> {
-                err.println(prefix + "the server broke the protocol: " + e.getMessage());
+                err.println(prefix + "the " + peer + " broke the protocol: " + e.getMessage());
                 return Main.TRANSPORT;
             }
             case CallCancelledException e -> {
@@ -88,16 +93,16 @@ final class Failures {
     }
 
     /** The last lines of the server's standard error, when the transport ended because its process did. */
-    private static void stderrTail(Throwable failure, PrintStream err) {
+    private static void stderrTail(Throwable failure, String peer, PrintStream err) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof ProcessExitedException exited) {
                 List<String> lines = exited.stderrTail().strip().lines().toList();
                 if (lines.isEmpty()) {
-                    err.println("(the server wrote nothing to its standard error)");
+                    err.println("(the " + peer + " wrote nothing to its standard error)");
                     return;
                 }
                 List<String> last = lines.subList(Math.max(0, lines.size() - STDERR_LINES), lines.size());
-                err.println("--- the server's standard error" + (last.size() < lines.size()
+                err.println("--- the " + peer + "'s standard error" + (last.size() < lines.size()
                         ? ", last " + last.size() + " lines" : "") + " ---");
                 last.forEach(err::println);
                 err.println("---");

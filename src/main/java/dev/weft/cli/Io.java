@@ -1,6 +1,7 @@
 package dev.weft.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,12 +14,24 @@ import java.util.Objects;
  * @param out           where results go
  * @param err           where errors, diagnostics and progress go
  * @param errIsTerminal whether {@code err} is a terminal
+ * @param in            where a command that asks (a permission prompt) reads the answers
  */
-record Io(PrintStream out, PrintStream err, boolean errIsTerminal) {
+record Io(PrintStream out, PrintStream err, boolean errIsTerminal, InputStream in) {
 
     Io {
         Objects.requireNonNull(out, "out");
         Objects.requireNonNull(err, "err");
+        Objects.requireNonNull(in, "in");
+    }
+
+    /** No input: a command that asks reads end of input at once. */
+    Io(PrintStream out, PrintStream err, boolean errIsTerminal) {
+        this(out, err, errIsTerminal, InputStream.nullInputStream());
+    }
+
+    /** Whether this process's standard input is a terminal (see {@link #stderrIsTerminal()}). */
+    static boolean stdinIsTerminal() {
+        return isTerminal(0);
     }
 
     /**
@@ -28,8 +41,12 @@ record Io(PrintStream out, PrintStream err, boolean errIsTerminal) {
      * prints one line per update, which is right for a file or a pipe and merely verbose on a terminal.
      */
     static boolean stderrIsTerminal() {
+        return isTerminal(2);
+    }
+
+    private static boolean isTerminal(int fd) {
         try {
-            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/2")).toString();
+            String target = Files.readSymbolicLink(Path.of("/proc/self/fd/" + fd)).toString();
             return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
         } catch (IOException | UnsupportedOperationException | SecurityException e) {
             return false;

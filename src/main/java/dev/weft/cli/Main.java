@@ -39,11 +39,14 @@ public final class Main {
     static final int TIMEOUT = 4;
     /** Exit status when the server answered with a JSON-RPC error. */
     static final int PEER_ERROR = 5;
+    /** Exit status of an agent's turn that was cancelled (Ctrl-C), as a shell reports a command ended by SIGINT. */
+    static final int CANCELLED = 130;
 
     /** The exit statuses, for the usage texts. */
     static final String EXIT_STATUS = """
-            Exit status: 0 success, 1 the tool reported an error, 2 wrong arguments, 3 the server could not be
-            started or reached or the connection failed, 4 timeout, 5 the server answered with an error.""";
+            Exit status: 0 success, 1 the tool reported an error, 2 wrong arguments, 3 the server or agent could
+            not be started or reached or the connection failed, 4 timeout, 5 the server or agent answered with an
+            error, 130 the agent's turn was cancelled (Ctrl-C).""";
 
     private static final String ABOUT = """
             weft: a virtual-thread, structured-concurrency runtime for agent hosts that talk to MCP servers
@@ -68,7 +71,7 @@ public final class Main {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
-        int status = run(args, new Io(System.out, System.err, Io.stderrIsTerminal()));
+        int status = run(args, new Io(System.out, System.err, Io.stderrIsTerminal(), System.in));
         System.out.flush();
         System.err.flush();
         if (status != OK) {
@@ -125,6 +128,7 @@ public final class Main {
                 List.of()));
         commands.addAll(DemoCommands.commands());
         commands.addAll(McpCommands.commands());
+        commands.addAll(AcpCommands.commands());
         return List.copyOf(commands);
     }
 

@@ -23,12 +23,22 @@ final class Cli {
     }
 
     static Result run(boolean errIsTerminal, String... args) {
+        return run(errIsTerminal, "", args);
+    }
+
+    /** Runs with {@code input} as what a person types at the terminal (then end of input). */
+    static Result runWithInput(String input, String... args) {
+        return run(false, input, args);
+    }
+
+    private static Result run(boolean errIsTerminal, String input, String... args) {
         var out = new ByteArrayOutputStream();
         var err = new ByteArrayOutputStream();
         int status;
         try (var outStream = new PrintStream(out, true, StandardCharsets.UTF_8);
                 var errStream = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-            status = Main.run(args, new Io(outStream, errStream, errIsTerminal));
+            status = Main.run(args, new Io(outStream, errStream, errIsTerminal,
+                    new java.io.ByteArrayInputStream(input.getBytes(StandardCharsets.UTF_8))));
         }
         return new Result(status, normalized(out), normalized(err));
     }
