@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The ACP client command: {@code weft acp prompt TEXT [--cwd DIR] [--allow | --deny | --ask] [--idle-timeout DURATION]
- * -- AGENT_CMD ARGS...}. It starts the agent in {@code DIR}, lets it read and write files and run commands inside
+ * -- AGENT_CMD ARGS...}. It starts the agent, opens a session working in {@code DIR}, lets it read and write files and run commands inside
  * {@code DIR} only, sends one prompt, and streams the turn to the terminal ({@link AcpRender}). Permission requests are
  * allowed, denied, or asked of the person at the terminal. Ctrl-C cancels the turn: the agent is told, its open tool
  * calls are closed, and the command exits with {@value Main#CANCELLED}.
@@ -42,8 +42,8 @@ final class AcpCommands {
     private static final String HELP = """
             Usage: %s
 
-            Starts the ACP agent AGENT_CMD with ARGS (an argument vector, not a shell line) in DIR, opens a session,
-            sends TEXT as the prompt, and streams the turn: the agent's message as it comes, its thoughts, each tool
+            Starts the ACP agent AGENT_CMD with ARGS (an argument vector, not a shell line), opens a session working
+            in DIR, sends TEXT as the prompt, and streams the turn: the agent's message as it comes, its thoughts, each tool
             call with its status, its plan as a checklist. Usage and the stop reason go to standard error.
 
             The agent may read and write files and run commands (argv, no shell), inside DIR only. Ctrl-C cancels
@@ -188,8 +188,9 @@ final class AcpCommands {
             options = options.withFileSystem(RootedFileSystem.of(args.cwd())).withTerminals(terminals);
             AcpClient client;
             try {
-                client = AcpClient.start(ProcessSpec.of(args.agent().toArray(String[]::new))
-                        .withDirectory(args.cwd()), options);
+                // The agent runs where weft runs (a relative AGENT_CMD means what it meant when typed); its session
+                // works in DIR.
+                client = AcpClient.start(ProcessSpec.of(args.agent().toArray(String[]::new)), options);
             } catch (IOException e) {
                 return Failures.cannotConnect(command, e, io.err());
             }
