@@ -103,6 +103,7 @@ public final class AcpSession {
      * @throws dev.weft.jsonrpc.CallCancelledException  the calling thread was interrupted; the turn was cancelled and
      *                                                  its tool calls ended, and the interrupt flag is set
      * @throws IllegalStateException                    another prompt runs on this session, or it is closed
+     * @throws IllegalArgumentException                 a block the agent's prompt capabilities do not allow
      */
     public PromptResult prompt(List<? extends Content> prompt, Consumer<SessionUpdate> listener,
                                PermissionHandler permissions) {
@@ -112,7 +113,18 @@ public final class AcpSession {
         ObjectNode params = AcpJson.object();
         params.put("sessionId", id);
         ArrayNode blocks = params.putArray("prompt");
+        AgentInfo.PromptCapabilities allowed = client.agent().agentCapabilities().promptCapabilities();
         for (Content block : prompt) {
+            String refused = switch (block) {
+                case Content.Image image when !allowed.image() -> "images (promptCapabilities.image)";
+                case Content.Audio audio when !allowed.audio() -> "audio (promptCapabilities.audio)";
+                case Content.EmbeddedResource resource when !allowed.embeddedContext() ->
+                        "embedded resources (promptCapabilities.embeddedContext); send a resource link instead";
+                default -> null;
+            };
+            if (refused != null) {
+                throw new IllegalArgumentException(client.describe() + ": the agent takes no " + refused);
+            }
             blocks.add(AcpJson.tree(block));
         }
         PromptTurn turn = new PromptTurn(this, listener, permissions);

@@ -461,4 +461,34 @@ class AcpClientTest {
                     .hasMessageContaining("no terminal");
         }
     }
+
+    @Test
+    void aPromptCarriesTextResourceLinksAndEmbeddedResourcesAsTheAgentAllows() {
+        AtomicReference<com.fasterxml.jackson.databind.JsonNode> prompt = new AtomicReference<>();
+        FakeAgent agent = agent(turn -> {
+            prompt.set(turn.prompt);
+            return turn.stop("end_turn");
+        });
+        AcpClient client = client(agent);
+        assertThat(client.agent().authMethods()).extracting(AgentInfo.AuthMethod::id).containsExactly("token");
+        client.authenticate("token");
+        AcpSession session = client.newSession(CWD, List.of(new McpServerConfig.Stdio("files", "mcp-files",
+                List.of("--root", "/tmp"), java.util.Map.of("A", "1"))));
+
+        session.prompt(List.of(new dev.weft.mcp.Content.Text("look at"),
+                new dev.weft.mcp.Content.ResourceLink("file:///tmp/a.txt", "a.txt", null, null, "text/plain", null,
+                        null, null, null),
+                new dev.weft.mcp.Content.EmbeddedResource(new dev.weft.mcp.ResourceContents.Text("file:///tmp/b.txt",
+                        "text/plain", "bee", null), null, null)), update -> { });
+
+        assertThat(agent.received).containsSubsequence("authenticate token", "session/new", "session/prompt");
+        assertThat(prompt.get()).hasSize(3);
+        assertThat(prompt.get().get(1).path("type").asText()).isEqualTo("resource_link");
+        assertThat(prompt.get().get(1).path("uri").asText()).isEqualTo("file:///tmp/a.txt");
+        assertThat(prompt.get().get(2).path("type").asText()).isEqualTo("resource");
+        assertThat(prompt.get().get(2).path("resource").path("text").asText()).isEqualTo("bee");
+        assertThatThrownBy(() -> session.prompt(List.of(new dev.weft.mcp.Content.Image("AAAA", "image/png", null,
+                null)), update -> { })).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("promptCapabilities.image");
+    }
 }

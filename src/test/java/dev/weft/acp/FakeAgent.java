@@ -138,6 +138,10 @@ final class FakeAgent implements AutoCloseable {
                     return JSON.objectNode();
                 })
                 .withRequestHandler("session/prompt", this::prompt)
+                .withRequestHandler("authenticate", request -> {
+                    received.add(request.method() + " " + request.params().path("methodId").asText());
+                    return JSON.objectNode();
+                })
                 .withNotificationHandler("session/cancel", notification -> {
                     received.add(notification.method());
                     cancels.incrementAndGet();
@@ -167,8 +171,9 @@ final class FakeAgent implements AutoCloseable {
         received.add(request.method());
         clientCapabilities = request.params().path("clientCapabilities");
         ObjectNode result = JSON.objectNode().put("protocolVersion", 1);
-        result.putObject("agentCapabilities").put("loadSession", true);
-        result.putArray("authMethods");
+        ObjectNode capabilities = result.putObject("agentCapabilities").put("loadSession", true);
+        capabilities.putObject("promptCapabilities").put("embeddedContext", true);
+        result.putArray("authMethods").add(JSON.objectNode().put("id", "token").put("name", "Token"));
         return result;
     }
 
