@@ -106,6 +106,9 @@ final class PromptTurn {
         }
         try {
             return ask.answer.get();
+        } catch (InterruptedException e) {
+            ask.answer.complete(PermissionOutcome.cancelled()); // the agent withdrew it: nobody need decide it now
+            throw e;
         } catch (ExecutionException e) {
             return PermissionOutcome.cancelled(); // not completed exceptionally; kept total
         } finally {

@@ -491,4 +491,60 @@ class AcpClientTest {
                 null)), update -> { })).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("promptCapabilities.image");
     }
+
+    @Test
+    void aLineThatIsNotJsonOnTheAgentsOutputIsSkipped() {
+        FakeAgent agent = agent(turn -> {
+            turn.message("before");
+            return turn.stop("end_turn");
+        });
+        AcpSession session = client(agent).newSession(CWD, List.of());
+        agent.sendRaw("Agent v1.2 starting up, please wait\n");
+        Seen seen = new Seen();
+
+        assertThat(session.prompt("go", seen).stopReason()).isEqualTo(StopReason.END_TURN);
+        assertThat(seen.events).containsExactly("say before");
+    }
+
+    @Test
+    void aPermissionRequestTheAgentWithdrawsIsNotDecided() throws Exception {
+        CountDownLatch asked = new CountDownLatch(1);
+        List<String> decided = new CopyOnWriteArrayList<>();
+        FakeAgent agent = agent(turn -> {
+            turn.toolCall("t1", "pending");
+            Thread asking = Thread.ofVirtual().start(() -> {
+                try {
+                    turn.permission("t1");
+                } catch (RuntimeException e) {
+                    // withdrawn: the call was cancelled
+                }
+            });
+            asked.await();
+            asking.interrupt(); // the agent's call withdraws and sends $/cancel_request
+            asking.join();
+            turn.message("withdrawn");
+            turn.toolCallUpdate("t1", "completed");
+            return turn.stop("end_turn");
+        });
+        AcpSession session = client(agent).newSession(CWD, List.of());
+        Seen seen = new Seen();
+
+        PromptResult result = session.prompt(List.of(new dev.weft.mcp.Content.Text("go")), update -> {
+            seen.accept(update);
+            if (update instanceof SessionUpdate.ToolCall) {
+                Await.until(() -> agent.pendingPermissionRequests() == 1, Duration.ofSeconds(10),
+                        "the permission request in flight");
+                asked.countDown();
+                Await.until(() -> agent.pendingPermissionRequests() == 0, Duration.ofSeconds(10),
+                        "the permission request withdrawn");
+            }
+        }, request -> {
+            decided.add(request.toolCall().toolCallId());
+            return PermissionHandler.allowing().decide(request);
+        });
+
+        assertThat(result.stopReason()).isEqualTo(StopReason.END_TURN);
+        assertThat(seen.events).containsExactly("call t1 PENDING", "say withdrawn", "update t1 COMPLETED");
+        assertThat(decided).as("nobody asked about a withdrawn request").isEmpty();
+    }
 }

@@ -118,6 +118,7 @@ final class FakeAgent implements AutoCloseable {
     FakeAgent(Script script) {
         this.script = script;
         ConnectionOptions options = ConnectionOptions.DEFAULT.withName("weft-test-agent")
+                .withCancelProtocol(AcpCancel.INSTANCE)
                 .withRequestHandler("initialize", this::initialize)
                 .withRequestHandler("session/new", request -> {
                     received.add(request.method());
@@ -160,6 +161,20 @@ final class FakeAgent implements AutoCloseable {
 
     MemoryTransport clientEnd() {
         return pair.left();
+    }
+
+    /** Writes {@code text} to the client as it is, as an agent that prints to its stdout would. */
+    void sendRaw(String text) {
+        try {
+            pair.right().sendRaw(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** How many of the agent's requests to the client wait for an answer. */
+    int pendingPermissionRequests() {
+        return connection.pendingCalls();
     }
 
     /** Ends the agent's side at once, as if its process died. */
