@@ -3,6 +3,7 @@ package dev.weft.acp;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.jsonrpc.CancelProtocol;
 import dev.weft.jsonrpc.Connection;
 import dev.weft.jsonrpc.ConnectionOptions;
 import dev.weft.jsonrpc.IncomingRequest;
@@ -57,6 +58,12 @@ public final class AcpClient implements AutoCloseable {
     public static final int RESOURCE_NOT_FOUND = -32002;
     /** ACP's error code for a request that needs {@link #authenticate} first. */
     public static final int AUTH_REQUIRED = -32000;
+    /**
+     * ACP's generic request cancellation, in both directions: an agent that withdraws one of its requests (a permission
+     * prompt) interrupts its handler; a prompt is cancelled with {@code session/cancel} instead (see
+     * {@link AcpSession}), and this is sent for one only when the client gives up waiting for its answer.
+     */
+    static final CancelProtocol CANCEL = CancelProtocol.byRequestId("$/cancel_request", false);
 
     private final AcpClientOptions options;
     private final Map<String, AcpSession> sessions = new ConcurrentHashMap<>();
@@ -103,7 +110,7 @@ public final class AcpClient implements AutoCloseable {
     private ConnectionOptions connectionOptions() {
         ConnectionOptions connectionOptions = ConnectionOptions.DEFAULT.withName(options.name())
                 .withDefaultTimeout(options.requestTimeout())
-                .withCancelProtocol(AcpCancel.INSTANCE)
+                .withCancelProtocol(CANCEL)
                 .withNotificationHandler("session/update", this::onUpdate)
                 .withRequestHandler("session/request_permission", this::onPermission);
         if (options.fileSystem() != null) {

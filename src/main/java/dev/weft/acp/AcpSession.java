@@ -282,6 +282,12 @@ public final class AcpSession {
         noteBetweenPrompts(update);
     }
 
+    /** How many permission requests of the running prompt wait for an answer; for tests and diagnostics. */
+    int openPermissionRequests() {
+        PromptTurn turn = current();
+        return turn == null ? 0 : turn.openPermissionRequests();
+    }
+
     /** On a permission request's own thread: waits for the running prompt's thread to decide, or for a cancel. */
     PermissionOutcome requestPermission(SessionUpdate.ToolCallUpdate toolCall, List<PermissionOption> options)
             throws InterruptedException {

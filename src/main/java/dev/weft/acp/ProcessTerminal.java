@@ -212,19 +212,9 @@ final class ProcessTerminal {
         Set<ProcessHandle> tree = new LinkedHashSet<>();
         tree.add(process.toHandle());
         process.descendants().forEach(tree::add); // before anyone dies: orphans no longer descend from us
-        List<ProcessHandle> left = List.of();
-        for (int round = 0; round < KILL_ROUNDS; round++) {
-            if (sessionLeader) {
-                tree.addAll(ProcessTree.sessionMembers(process.pid())); // again: a dying tree may still fork
-            }
-            tree.removeIf(ProcessTree::gone);
-            if (tree.isEmpty()) {
-                return;
-            }
-            // the handle's SIGKILL, never Process.destroyForcibly: that one also closes the output we still read
-            left = ProcessTree.kill(tree, KILL_NANOS);
-            tree = new LinkedHashSet<>(left);
-        }
+        // the handles' SIGKILL, never Process.destroyForcibly: that one also closes the output we still read
+        List<ProcessHandle> left = ProcessTree.endAll(tree, process.pid(), sessionLeader, KILL_ROUNDS,
+                processes -> ProcessTree.kill(processes, KILL_NANOS));
         if (!left.isEmpty()) {
             List<Long> pids = new ArrayList<>();
             left.forEach(p -> pids.add(p.pid()));

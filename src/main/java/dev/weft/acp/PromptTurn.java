@@ -154,6 +154,15 @@ final class PromptTurn {
         return true;
     }
 
+    int openPermissionRequests() {
+        lock.lock();
+        try {
+            return asks.size();
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private boolean isCancelled() {
         lock.lock();
         try {

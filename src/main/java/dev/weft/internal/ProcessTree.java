@@ -9,7 +9,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * A child process and everything it started: how to launch it so that its whole tree can be found again, and how to
@@ -151,6 +153,31 @@ public final class ProcessTree {
             }
         }
         return kill(awaitGone(alive, termNanos), killNanos);
+    }
+
+    /**
+     * Ends {@code tree}, and every member of {@code leader}'s session when it leads one, in up to {@code rounds} rounds
+     * (a dying tree may still fork): each round adds the session's members, drops the processes that are gone, and ends
+     * the rest with {@code end} ({@link #terminate} or {@link #kill}, bound to their waits).
+     *
+     * @param tree what to end: the process and the descendants found while it lived (orphans no longer descend from
+     *             it); modified
+     * @return the processes still alive after the last round; empty when every one is gone
+     */
+    public static List<ProcessHandle> endAll(Set<ProcessHandle> tree, long leader, boolean sessionLeader, int rounds,
+                                             Function<Collection<ProcessHandle>, List<ProcessHandle>> end) {
+        List<ProcessHandle> left = List.of();
+        for (int round = 0; round < rounds; round++) {
+            if (sessionLeader) {
+                tree.addAll(sessionMembers(leader));
+            }
+            tree.removeIf(ProcessTree::gone);
+            if (tree.isEmpty()) {
+                return List.of();
+            }
+            left = end.apply(tree);
+        }
+        return left;
     }
 
     /**

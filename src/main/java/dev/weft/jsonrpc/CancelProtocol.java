@@ -1,10 +1,19 @@
 package dev.weft.jsonrpc;
 
 /**
- * How a protocol cancels a request in flight: MCP sends {@code notifications/cancelled {requestId, reason}}.
- * Supplied by the protocol layer through {@link ConnectionOptions#withCancelProtocol}.
+ * How a protocol cancels a request in flight: MCP sends {@code notifications/cancelled {requestId, reason}}, ACP
+ * {@code $/cancel_request {requestId}}. Supplied by the protocol layer through
+ * {@link ConnectionOptions#withCancelProtocol}.
  */
 public interface CancelProtocol {
+
+    /**
+     * The usual kind: a notification {@code method} that names the request in {@code requestId} (and says why in
+     * {@code reason} when {@code withReason}), never sent for {@code initialize}.
+     */
+    static CancelProtocol byRequestId(String method, boolean withReason) {
+        return new RequestIdCancel(method, withReason);
+    }
 
     /** The method of the cancel notification, to recognise incoming cancels. */
     String method();

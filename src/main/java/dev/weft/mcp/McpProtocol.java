@@ -31,6 +31,8 @@ public final class McpProtocol {
         return CallToolResult.of(json);
     }
 
+    private static final CancelProtocol CANCEL = CancelProtocol.byRequestId("notifications/cancelled", true);
+
     /** The mapper behind {@link #toJson} and {@link #fromJson}; do not reconfigure it. */
     public static ObjectMapper mapper() {
         return McpJson.MAPPER;
@@ -38,6 +40,6 @@ public final class McpProtocol {
 
     /** MCP's {@code notifications/cancelled}, never sent for {@code initialize}. */
     public static CancelProtocol cancellation() {
-        return McpCancel.INSTANCE;
+        return CANCEL;
     }
 }

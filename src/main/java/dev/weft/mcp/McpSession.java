@@ -99,7 +99,7 @@ public final class McpSession implements AutoCloseable {
     private ConnectionOptions connectionOptions(McpClientOptions options) {
         ConnectionOptions c = ConnectionOptions.DEFAULT.withName(options.threadName())
                 .withDefaultTimeout(options.requestTimeout())
-                .withCancelProtocol(McpCancel.INSTANCE)
+                .withCancelProtocol(McpProtocol.cancellation())
                 .withNotificationRouter(McpSession::progressRoute)
                 .withRequestHandler("ping", request -> McpJson.object())
                 .withOtherNotifications(this::onNotification);

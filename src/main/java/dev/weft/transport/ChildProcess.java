@@ -195,17 +195,8 @@ final class ChildProcess {
                 awaitExit(KILL_NANOS);
             }
         }
-        List<ProcessHandle> stuck = List.of();
-        for (int round = 0; round < SESSION_ROUNDS; round++) {
-            if (sessionLeader) {
-                tree.addAll(ProcessTree.sessionMembers(process.pid())); // again: a dying tree may still fork
-            }
-            tree.removeIf(ProcessTree::gone);
-            if (tree.isEmpty()) {
-                break;
-            }
-            stuck = ProcessTree.terminate(tree, TERM_NANOS, KILL_NANOS);
-        }
+        List<ProcessHandle> stuck = ProcessTree.endAll(tree, process.pid(), sessionLeader, SESSION_ROUNDS,
+                processes -> ProcessTree.terminate(processes, TERM_NANOS, KILL_NANOS));
         if (!stuck.isEmpty() || process.isAlive()) {
             List<ProcessHandle> left = stuck;
             LOG.log(Level.WARNING, () -> description + ": processes still alive after close: "

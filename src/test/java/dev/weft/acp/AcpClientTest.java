@@ -531,11 +531,11 @@ class AcpClientTest {
 
         PromptResult result = session.prompt(List.of(new dev.weft.mcp.Content.Text("go")), update -> {
             seen.accept(update);
-            if (update instanceof SessionUpdate.ToolCall) {
-                Await.until(() -> agent.pendingPermissionRequests() == 1, Duration.ofSeconds(10),
-                        "the permission request in flight");
+            if (update instanceof SessionUpdate.ToolCall) { // the request is queued behind this update
+                Await.until(() -> session.openPermissionRequests() == 1, Duration.ofSeconds(10),
+                        "the permission request waiting for this thread");
                 asked.countDown();
-                Await.until(() -> agent.pendingPermissionRequests() == 0, Duration.ofSeconds(10),
+                Await.until(() -> session.openPermissionRequests() == 0, Duration.ofSeconds(10),
                         "the permission request withdrawn");
             }
         }, request -> {

@@ -118,7 +118,7 @@ final class FakeAgent implements AutoCloseable {
     FakeAgent(Script script) {
         this.script = script;
         ConnectionOptions options = ConnectionOptions.DEFAULT.withName("weft-test-agent")
-                .withCancelProtocol(AcpCancel.INSTANCE)
+                .withCancelProtocol(AcpClient.CANCEL)
                 .withRequestHandler("initialize", this::initialize)
                 .withRequestHandler("session/new", request -> {
                     received.add(request.method());
@@ -170,11 +170,6 @@ final class FakeAgent implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    /** How many of the agent's requests to the client wait for an answer. */
-    int pendingPermissionRequests() {
-        return connection.pendingCalls();
     }
 
     /** Ends the agent's side at once, as if its process died. */
