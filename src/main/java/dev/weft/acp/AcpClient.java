@@ -15,14 +15,18 @@ import dev.weft.jsonrpc.Transport;
 import dev.weft.transport.ProcessSpec;
 import dev.weft.transport.StdioTransport;
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedTransferQueue;
+import java.util.function.Consumer;
 
 /**
  * A client of one ACP agent: the agent's process (or any transport), its connection, and the sessions made on it.
@@ -198,7 +202,7 @@ public final class AcpClient implements AutoCloseable {
      * @throws IllegalStateException         if this client has that session open already
      */
     public AcpSession loadSession(String sessionId, Path cwd, List<McpServerConfig> mcpServers,
-                                  java.util.function.Consumer<SessionUpdate> replay) {
+                                  Consumer<SessionUpdate> replay) {
         Objects.requireNonNull(replay, "replay");
         if (!agent.agentCapabilities().loadSession()) {
             throw new UnsupportedOperationException(connection.describe() + ": the agent cannot load sessions");
@@ -396,11 +400,11 @@ public final class AcpClient implements AutoCloseable {
         if (command == null || command.isEmpty()) {
             throw RpcErrorException.invalidParams("Invalid params: command must be a non-empty string");
         }
-        List<String> args = new java.util.ArrayList<>();
+        List<String> args = new ArrayList<>();
         for (JsonNode arg : params.path("args")) {
             args.add(arg.asText());
         }
-        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Map<String, String> env = new LinkedHashMap<>();
         for (JsonNode variable : params.path("env")) {
             env.put(variable.path("name").asText(), variable.path("value").asText());
         }
@@ -478,7 +482,7 @@ public final class AcpClient implements AutoCloseable {
         }
         try {
             return Path.of(path);
-        } catch (java.nio.file.InvalidPathException e) {
+        } catch (InvalidPathException e) {
             throw RpcErrorException.invalidParams("Invalid params: " + e.getMessage());
         }
     }

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * What an agent said about itself in answer to {@code initialize}.
+ * What an agent said about itself in answer to {@code initialize}. Immutable.
  *
  * @param protocolVersion   the ACP version it speaks (1)
  * @param agentCapabilities what it can do

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.Objects;
 
 /**
- * One answer an agent offers to a permission request.
+ * One answer an agent offers to a permission request. Immutable.
  *
  * @param optionId what to send back to choose it
  * @param name     its label, for a person

@@ -2,7 +2,7 @@ package dev.weft.acp;
 
 import java.util.Objects;
 
-/** The answer to a permission request: an option chosen, or cancelled (the turn is being cancelled). */
+/** The answer to a permission request: an option chosen, or cancelled (the turn is being cancelled). Immutable. */
 public sealed interface PermissionOutcome {
 
     /** Chose the option {@code optionId}. */

@@ -5,7 +5,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An agent asks whether it may run a tool call ({@code session/request_permission}).
+ * An agent asks whether it may run a tool call ({@code session/request_permission}). Immutable.
  *
  * @param sessionId the session
  * @param toolCall  the tool call as the client knows it: its merged state, with the fields the request carries laid

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How a prompt turn ended.
+ * How a prompt turn ended. Immutable.
  *
  * @param stopReason why it ended; {@link StopReason#CANCELLED} for every turn the client cancelled, whatever the agent
  *                   answered after the cancel ({@code end_turn}, an error) or if it did not answer in time

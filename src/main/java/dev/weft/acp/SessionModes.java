@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import java.util.List;
 
 /**
- * The modes a session offers (such as "ask" and "code") and the current one.
+ * The modes a session offers (such as "ask" and "code") and the current one, as the agent said. Immutable.
  *
  * @param currentModeId  the mode now
  * @param availableModes every mode
