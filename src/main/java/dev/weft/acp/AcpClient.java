@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedTransferQueue;
 import java.util.function.Consumer;
 
@@ -70,7 +71,12 @@ public final class AcpClient implements AutoCloseable {
     static final CancelProtocol CANCEL = CancelProtocol.byRequestId("$/cancel_request", false);
 
     private final AcpClientOptions options;
+    private static final int EARLY_SESSIONS = 16;
+    private static final int EARLY_UPDATES = 64;
+
     private final Map<String, AcpSession> sessions = new ConcurrentHashMap<>();
+    // updates for sessions not known yet (sent before session/new answered), by session id; the dispatcher adds
+    private final Map<String, List<SessionUpdate>> early = new ConcurrentHashMap<>();
     private volatile Connection connection; // set once, before any message can arrive for a session
     private volatile AgentInfo agent;
 
@@ -191,6 +197,10 @@ public final class AcpClient implements AutoCloseable {
         }
         AcpSession session = new AcpSession(this, sessionId, cwd.toAbsolutePath(), modesOf(result));
         sessions.put(sessionId, session);
+        List<SessionUpdate> before = early.remove(sessionId);
+        if (before != null) { // sent before the answer that named the session: all queued by now (see onUpdate)
+            before.forEach(session::noteBetweenPrompts);
+        }
         return session;
     }
 
@@ -321,11 +331,6 @@ public final class AcpClient implements AutoCloseable {
         JsonNode params = notification.params();
         String sessionId = params == null ? null : params.path("sessionId").asText(null);
         AcpSession session = sessionId == null ? null : sessions.get(sessionId);
-        if (session == null) {
-            LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": session/update for unknown session "
-                    + AcpSession.shortId(sessionId) + " dropped");
-            return;
-        }
         SessionUpdate update;
         try {
             update = SessionUpdate.of(params.get("update"));
@@ -334,7 +339,30 @@ public final class AcpClient implements AutoCloseable {
                     + e.getMessage());
             return;
         }
+        if (session == null) {
+            if (sessionId == null || !keepEarly(sessionId, update)) {
+                LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": session/update for unknown session "
+                        + AcpSession.shortId(sessionId) + " dropped");
+            }
+            return;
+        }
         session.onUpdate(update);
+    }
+
+    /**
+     * Keeps an update for a session the client does not know yet: agents announce a new session's commands and modes
+     * as it is made, sometimes before {@code session/new} answers. Bounded: a few sessions, a few updates each.
+     */
+    private boolean keepEarly(String sessionId, SessionUpdate update) {
+        if (early.size() >= EARLY_SESSIONS && !early.containsKey(sessionId)) {
+            return false;
+        }
+        List<SessionUpdate> kept = early.computeIfAbsent(sessionId, id -> new CopyOnWriteArrayList<>());
+        if (kept.size() >= EARLY_UPDATES) {
+            return false;
+        }
+        kept.add(update);
+        return true;
     }
 
     private JsonNode onPermission(IncomingRequest request) throws InterruptedException {

@@ -40,6 +40,7 @@ public final class AcpSession {
     private volatile SessionModes modes;
     private volatile String currentModeId;
     private volatile Consumer<SessionUpdate> betweenPrompts;
+    private volatile List<SessionUpdate.Command> availableCommands = List.of();
     private PromptTurn running; // lock
     private boolean closed; // lock
 
@@ -73,6 +74,14 @@ public final class AcpSession {
     /** The session's mode now: as offered, then as changed by {@link #setMode} or the agent's updates. */
     public Optional<String> currentModeId() {
         return Optional.ofNullable(currentModeId);
+    }
+
+    /**
+     * The slash commands the agent offers now, as its last {@code available_commands_update} said (agents often send
+     * one as the session is made); empty until then.
+     */
+    public List<SessionUpdate.Command> availableCommands() {
+        return availableCommands;
     }
 
     /**
@@ -270,10 +279,12 @@ public final class AcpSession {
         }
     }
 
-    /** Keeps what the session tracks itself (its mode) from an update that no prompt saw. */
+    /** Keeps what the session tracks itself (its mode, its commands) from an update. */
     void noteBetweenPrompts(SessionUpdate update) {
-        if (update instanceof SessionUpdate.CurrentModeUpdate mode) {
-            currentModeId = mode.currentModeId();
+        switch (update) {
+            case SessionUpdate.CurrentModeUpdate mode -> currentModeId = mode.currentModeId();
+            case SessionUpdate.AvailableCommandsUpdate commands -> availableCommands = commands.availableCommands();
+            default -> { }
         }
     }
 

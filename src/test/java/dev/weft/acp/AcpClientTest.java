@@ -84,6 +84,8 @@ class AcpClientTest {
 
         AcpSession session = client.newSession(CWD, List.of());
         assertThat(session.currentModeId()).contains("default");
+        assertThat(session.availableCommands()).as("announced before session/new answered")
+                .extracting(SessionUpdate.Command::name).containsExactly("review");
         assertThat(session.modes().orElseThrow().availableModes()).extracting(SessionModes.Mode::id)
                 .containsExactly("default", "plan");
         assertThat(agent.received).containsExactly("initialize", "session/new");

@@ -124,6 +124,11 @@ final class FakeAgent implements AutoCloseable {
                     received.add(request.method());
                     String id = "session-" + sessions.incrementAndGet();
                     cancelLatches.put(id, new CountDownLatch(1));
+                    ObjectNode announce = JSON.objectNode().put("sessionId", id); // before the answer, as some do
+                    announce.putObject("update").put("sessionUpdate", "available_commands_update")
+                            .putArray("availableCommands").add(JSON.objectNode().put("name", "review")
+                                    .put("description", "Review the changes"));
+                    request.connection().notify("session/update", announce);
                     ObjectNode result = JSON.objectNode().put("sessionId", id);
                     ObjectNode modes = result.putObject("modes").put("currentModeId", "default");
                     modes.putArray("availableModes").add(JSON.objectNode().put("id", "default").put("name", "Default"))
