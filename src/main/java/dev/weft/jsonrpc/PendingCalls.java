@@ -64,7 +64,7 @@ final class PendingCalls {
      * ended (the call then gets the end instead: after the end, no call succeeds).
      */
     boolean complete(Response response) {
-        return complete(response, 0);
+        return deliverTo(response.id(), response, 0);
     }
 
     /**
@@ -72,32 +72,29 @@ final class PendingCalls {
      * caller takes it once those have been handled.
      */
     boolean complete(Response response, long notificationsBefore) {
-        PendingCall call = response.id() == null ? null : byId.get(response.id());
-        if (call != null) {
-            call.notificationsBefore = notificationsBefore; // before the delivery that publishes it, if it is ours
-        }
-        return deliverTo(response.id(), response);
+        return deliverTo(response.id(), response, notificationsBefore);
     }
 
     /** Fails the call whose exchange the transport could not carry; {@code false} as for {@link #complete}. */
     boolean fail(RequestFailedException failure) {
-        return deliverTo(failure.id(), new PendingCall.Failed(failure));
+        return deliverTo(failure.id(), new PendingCall.Failed(failure), 0);
     }
 
     /** Fails the call with a broken response; {@code false} as for {@link #complete}. */
     boolean violate(RequestId id, MalformedMessageException defect) {
-        return deliverTo(id, new PendingCall.Violation(defect));
+        return deliverTo(id, new PendingCall.Violation(defect), 0);
     }
 
     /**
      * Takes the call out of the table, then re-reads the end: an end recorded in between wins, so the outcome is
      * linearizable (found by model checking: without the re-read, a call could still succeed after the end).
      */
-    private boolean deliverTo(RequestId id, Object event) {
+    private boolean deliverTo(RequestId id, Object event, long notificationsBefore) {
         PendingCall call = take(id);
         if (call == null) {
             return false;
         }
+        call.notificationsBefore = notificationsBefore; // published by the delivery below
         Throwable ended = end;
         if (ended != null) {
             call.deliver(new PendingCall.Ended(ended));
