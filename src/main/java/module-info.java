@@ -6,6 +6,7 @@ module dev.weft {
     requires transitive org.eclipse.jetty.client;
     requires org.eclipse.jetty.server;
     requires com.networknt.schema;
+    requires jdk.jfr;
 
     exports dev.weft.scope;
     exports dev.weft.jsonrpc;

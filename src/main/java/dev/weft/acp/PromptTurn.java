@@ -2,6 +2,8 @@ package dev.weft.acp;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.weft.internal.jfr.CallbackQueueEvent;
+import dev.weft.internal.jfr.PromptTurnEvent;
 import dev.weft.jsonrpc.CallCancelledException;
 import dev.weft.jsonrpc.CallOptions;
 import dev.weft.jsonrpc.CallTimeoutException;
@@ -12,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -41,6 +44,10 @@ final class PromptTurn {
     private static final Duration NO_DEADLINE = Duration.ofDays(3650);
     private static final Object WAKE = new Object();
 
+    /** An update, queued by the connection's dispatcher at {@code queuedAt} ({@link System#nanoTime()}). */
+    private record Arrived(SessionUpdate update, long queuedAt) {
+    }
+
     /** The prompt's answer, or why there is none. */
     private record Done(JsonNode result, RuntimeException failure) {
     }
@@ -50,6 +57,7 @@ final class PromptTurn {
         final SessionUpdate.ToolCallUpdate toolCall;
         final List<PermissionOption> options;
         final CompletableFuture<PermissionOutcome> answer = new CompletableFuture<>();
+        final long queuedAt = System.nanoTime();
 
         Ask(SessionUpdate.ToolCallUpdate toolCall, List<PermissionOption> options) {
             this.toolCall = toolCall;
@@ -67,11 +75,15 @@ final class PromptTurn {
     private boolean ended; // no more offers: late ones go to the session's listener between prompts; lock
     private final Map<String, SessionUpdate.ToolCall> toolCalls = new LinkedHashMap<>(); // prompting thread
     private Throwable listenerFailure; // prompting thread
+    private int updates; // delivered to the listener; prompting thread
+    private int closedByClient; // prompting thread
+    private final String owner; // for JFR events
 
     PromptTurn(AcpSession session, Consumer<SessionUpdate> listener, PermissionHandler permissions) {
         this.session = session;
         this.listener = listener;
         this.permissions = permissions;
+        this.owner = "acp session " + AcpSession.shortId(session.id());
     }
 
     // ---- any thread ---------------------------------------------------------------------------------------------------
@@ -83,7 +95,7 @@ final class PromptTurn {
             if (ended) {
                 return false;
             }
-            queue.offer(update);
+            queue.offer(new Arrived(update, System.nanoTime()));
             return true;
         } finally {
             lock.unlock();
@@ -176,6 +188,31 @@ final class PromptTurn {
 
     /** Runs the turn to its end; see {@link AcpSession#prompt}. */
     PromptResult run(ObjectNode params) {
+        PromptTurnEvent event = new PromptTurnEvent();
+        event.begin();
+        String outcome = "failed";
+        try {
+            PromptResult result = runTurn(params);
+            outcome = result.stopReason().name().toLowerCase(Locale.ROOT);
+            return result;
+        } catch (RuntimeException | Error e) {
+            outcome = e.getClass().getSimpleName();
+            throw e;
+        } finally {
+            event.end();
+            if (event.shouldCommit()) {
+                event.session = AcpSession.shortId(session.id());
+                event.agent = session.client().describe();
+                event.outcome = outcome;
+                event.updates = updates;
+                event.toolCalls = toolCalls.size();
+                event.closedByClient = closedByClient;
+                event.commit();
+            }
+        }
+    }
+
+    private PromptResult runTurn(ObjectNode params) {
         AcpClientOptions options = session.client().options();
         Duration idle = options.promptIdleTimeout();
         long drainNanos = options.cancelDrain().toNanos();
@@ -227,11 +264,12 @@ final class PromptTurn {
                 }
                 switch (item) {
                     case null -> { } // a deadline: checked at the top
-                    case SessionUpdate update -> {
+                    case Arrived arrived -> {
                         if (idle != null && idleDeadline != Long.MAX_VALUE) {
                             idleDeadline = System.nanoTime() + idle.toNanos();
                         }
-                        deliver(update);
+                        CallbackQueueEvent.emit(owner, arrived.update().kind(), arrived.queuedAt());
+                        deliver(arrived.update());
                     }
                     case Ask ask -> decide(ask);
                     case Done answer -> done = answer;
@@ -309,7 +347,7 @@ final class PromptTurn {
         Object item;
         while ((item = queue.poll()) != null) {
             switch (item) {
-                case SessionUpdate update -> deliver(update);
+                case Arrived arrived -> deliver(arrived.update());
                 case Ask ask -> ask.answer.complete(PermissionOutcome.cancelled());
                 default -> { } // a late answer after giving up, or a wake
             }
@@ -320,6 +358,7 @@ final class PromptTurn {
     private void closeToolCalls(String why) {
         for (SessionUpdate.ToolCall call : List.copyOf(toolCalls.values())) {
             if (!call.statusOrPending().isTerminal()) {
+                closedByClient++;
                 deliver(SessionUpdate.ToolCallUpdate.closedByClient(call.toolCallId(), why));
             }
         }
@@ -332,6 +371,7 @@ final class PromptTurn {
             return;
         }
         session.noteDuringPrompt(shown);
+        updates++;
         if (listenerFailure != null) {
             return;
         }
@@ -382,6 +422,7 @@ final class PromptTurn {
         if (ask.answer.isDone()) {
             return;
         }
+        CallbackQueueEvent.emit(owner, "session/request_permission", ask.queuedAt);
         SessionUpdate.ToolCall known = toolCalls.get(ask.toolCall.toolCallId());
         SessionUpdate.ToolCall shown = (known != null ? known
                 : new SessionUpdate.ToolCall(ask.toolCall.toolCallId(), null, null, null, null, null, null, null))

@@ -13,6 +13,7 @@ import dev.weft.conversation.ConversationEvent.ToolCallProgress;
 import dev.weft.conversation.ConversationEvent.ToolCallStarted;
 import dev.weft.internal.InterruptGate;
 import dev.weft.internal.Uninterruptibles;
+import dev.weft.internal.jfr.CallbackQueueEvent;
 import dev.weft.jsonrpc.CallCancelledException;
 import dev.weft.jsonrpc.RpcError;
 import dev.weft.jsonrpc.RpcErrorException;
@@ -124,7 +125,12 @@ public final class Conversation implements AutoCloseable {
         }
     }
 
-    private record Delivery(ConversationEvent event) implements Item {}
+    /** An event queued by a connection's thread at {@code queuedAt} ({@link System#nanoTime()}). */
+    private record Delivery(ConversationEvent event, long queuedAt) implements Item {
+        Delivery(ConversationEvent event) {
+            this(event, System.nanoTime());
+        }
+    }
 
     private record CallDone(int index, ToolCallOutcome outcome, ConversationEvent terminal) implements Item {}
 
@@ -137,13 +143,15 @@ public final class Conversation implements AutoCloseable {
     private static final class HostCall implements Item {
         private final Callable<Object> work;
         private final CompletableFuture<Object> answer = new CompletableFuture<>();
+        private final long queuedAt = System.nanoTime();
 
         HostCall(Callable<Object> work) {
             this.work = work;
         }
 
         /** On the conversation's thread. */
-        void run() {
+        void run(String owner) {
+            CallbackQueueEvent.emit(owner, "server request", queuedAt);
             try {
                 answer.complete(work.call());
             } catch (Throwable e) {
@@ -331,8 +339,8 @@ public final class Conversation implements AutoCloseable {
                         return;
                     }
                     case Ticket<?> ticket -> runTurn(ticket);
-                    case Delivery delivery -> deliver(delivery.event());
-                    case HostCall call -> call.run(); // came as a call ended: its server still waits
+                    case Delivery delivery -> deliver(delivery);
+                    case HostCall call -> call.run(name); // came as a call ended: its server still waits
                     case CallDone done -> deliver(done.terminal()); // cannot happen: a turn takes its calls' ends
                 }
             }
@@ -427,6 +435,12 @@ public final class Conversation implements AutoCloseable {
         TurnCancelledException cancelled = new TurnCancelledException(name + ": the turn was cancelled");
         cancelled.initCause(e);
         return cancelled;
+    }
+
+    /** Runs the listener for an event that waited in the mailbox. On the conversation's thread. */
+    private void deliver(Delivery delivery) {
+        CallbackQueueEvent.emit(name, delivery.event().getClass().getSimpleName(), delivery.queuedAt());
+        deliver(delivery.event());
     }
 
     /** Runs the listener; what it throws is logged. On the conversation's thread. */
@@ -598,8 +612,8 @@ public final class Conversation implements AutoCloseable {
                 outcomes[done.index()] = done.outcome();
                 remaining[0]--;
             }
-            case Delivery delivery -> deliver(delivery.event());
-            case HostCall call -> call.run();
+            case Delivery delivery -> deliver(delivery);
+            case HostCall call -> call.run(name);
             case Ticket<?> later -> deferred.add(later);
             case Stop stop -> deferred.add(stop);
         }

@@ -2,6 +2,7 @@ package dev.weft.jsonrpc;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.internal.Uninterruptibles;
+import dev.weft.internal.jfr.CallEvent;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.time.Duration;
@@ -157,6 +158,28 @@ public final class Connection implements AutoCloseable {
             throw new CallCancelledException(method, null, describe(), new InterruptedException());
         }
         RequestId id = options.id() != null ? options.id() : RequestId.of(nextId.getAndIncrement());
+        CallEvent event = new CallEvent();
+        event.begin();
+        String outcome = "ok";
+        try {
+            return call(id, method, params, options);
+        } catch (RuntimeException e) {
+            outcome = Outcomes.of(e);
+            throw e;
+        } finally {
+            event.end();
+            if (event.shouldCommit()) {
+                event.method = method;
+                event.target = Outcomes.target(params);
+                event.transport = describe();
+                event.requestId = id.toString();
+                event.outcome = outcome;
+                event.commit();
+            }
+        }
+    }
+
+    private JsonNode call(RequestId id, String method, JsonNode params, CallOptions options) {
         PendingCall call = new PendingCall(id, method, options.routeKey(), spin);
         Throwable ended = pending.register(call);
         if (ended != null) {

@@ -3,6 +3,8 @@ package dev.weft.jsonrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.weft.internal.InterruptGate;
+import dev.weft.internal.jfr.ConnectionClosedEvent;
+import dev.weft.internal.jfr.ServedEvent;
 import dev.weft.scope.TaskScope;
 import java.io.IOException;
 import java.util.Set;
@@ -41,6 +43,7 @@ final class Reader {
 
     private final Connection connection;
     private final Transport transport;
+    private final ConnectionClosedEvent closed = new ConnectionClosedEvent(); // spans the reader's life; its thread
     private final ConnectionOptions options;
     private final PendingCalls pending;
     private final String name;
@@ -77,6 +80,7 @@ final class Reader {
     }
 
     void run() {
+        closed.begin();
         try {
             readAndRoute();
         } finally {
@@ -96,7 +100,15 @@ final class Reader {
                 return null;
             });
             cause = readUntilEnd(scope);
+            int inFlight = pending.size();
             Throwable recorded = pending.end(cause);
+            closed.end();
+            if (closed.shouldCommit()) {
+                closed.transport = transport.describe();
+                closed.cause = String.valueOf(recorded);
+                closed.failedCalls = inFlight;
+                closed.commit();
+            }
             // The end just woke every waiting caller. Closing the transport next (for a process: scanning /proc for
             // its tree) can hold this carrier for milliseconds; let the callers run first, so that each learns of
             // the end at once rather than behind the cleanup (the kill benchmark showed gaps of up to 6 ms).
@@ -304,6 +316,8 @@ final class Reader {
         CURRENT.set(connection);
         SERVING.set(request.id());
         Response response = null;
+        ServedEvent event = new ServedEvent();
+        event.begin();
         try {
             if (inFlight.enter()) {
                 response = handle(request, before);
@@ -312,8 +326,19 @@ final class Reader {
             inFlight.exit(); // a cancel that raced with the end of the handler must not disturb the write, or later work
             incoming.remove(request.id(), inFlight);
         }
-        if (response != null && !inFlight.cancelled()) {
+        boolean answer = response != null && !inFlight.cancelled();
+        if (answer) {
             send(response); // else the peer cancelled: it expects no answer
+        }
+        event.end();
+        if (event.shouldCommit()) {
+            event.method = request.method();
+            event.target = Outcomes.target(request.params());
+            event.transport = transport.describe();
+            event.requestId = request.id().toString();
+            event.outcome = !answer ? "cancelled" : response instanceof Response.Failure failure
+                    ? "error " + failure.error().code() : "answered";
+            event.commit();
         }
     }
 

@@ -2,6 +2,9 @@ package dev.weft.pool;
 
 import dev.weft.internal.CloseOnce;
 import dev.weft.internal.Uninterruptibles;
+import dev.weft.internal.jfr.PoolWaitEvent;
+import dev.weft.internal.jfr.SessionClosedEvent;
+import dev.weft.internal.jfr.SessionEvent;
 import dev.weft.mcp.McpSession;
 import dev.weft.scope.TaskScope;
 import java.util.ArrayList;
@@ -82,15 +85,29 @@ public final class SessionPool implements AutoCloseable {
 
     /** A session and its bookkeeping. It counts toward the pool's size until {@code released}, once. */
     private static final class Entry {
+        final TransportKey key;
         final McpSession session;
         final Routes routes;
         final AtomicBoolean released = new AtomicBoolean();
+        final long madeAt = System.nanoTime(); // for its JFR event; the ticker is the pool's clock for idleness
         volatile long lastUsed;
 
-        Entry(McpSession session, Routes routes, long now) {
+        Entry(TransportKey key, McpSession session, Routes routes, long now) {
+            this.key = key;
             this.session = session;
             this.routes = routes;
             this.lastUsed = now;
+        }
+
+        /** Records that the session left the pool, and why, for whoever records {@code weft.SessionClosed}. */
+        void left(String reason) {
+            SessionClosedEvent event = new SessionClosedEvent();
+            if (event.shouldCommit()) {
+                event.key = key.toString();
+                event.reason = reason;
+                event.lifetime = System.nanoTime() - madeAt;
+                event.commit();
+            }
         }
 
         boolean usable() {
@@ -150,6 +167,7 @@ public final class SessionPool implements AutoCloseable {
      */
     public McpSession session(TransportKey key) {
         Objects.requireNonNull(key, "key");
+        PoolWaitEvent wait = null;
         while (true) {
             Slot slot = slots.computeIfAbsent(key, Slot::new);
             Entry entry = slot.entry;
@@ -158,9 +176,27 @@ public final class SessionPool implements AutoCloseable {
                 return entry.session;
             }
             checkOpen();
-            McpSession made = makeOrJoin(slot, slot.attempts);
-            if (made != null) {
-                return made;
+            if (wait == null) {
+                wait = new PoolWaitEvent();
+                wait.begin();
+            }
+            String outcome = "failed";
+            try {
+                McpSession made = makeOrJoin(slot, slot.attempts, wait);
+                if (made != null) {
+                    outcome = "ok";
+                    return made;
+                }
+                outcome = null; // look again
+            } finally {
+                if (outcome != null) {
+                    wait.end();
+                    if (wait.shouldCommit()) {
+                        wait.key = key.toString();
+                        wait.outcome = outcome;
+                        wait.commit();
+                    }
+                }
             }
         }
     }
@@ -220,7 +256,7 @@ public final class SessionPool implements AutoCloseable {
      *
      * @param seen the slot's finished attempts when this caller found no live session
      */
-    private McpSession makeOrJoin(Slot slot, long seen) {
+    private McpSession makeOrJoin(Slot slot, long seen, PoolWaitEvent wait) {
         try {
             slot.lock.lockInterruptibly();
         } catch (InterruptedException e) {
@@ -243,6 +279,7 @@ public final class SessionPool implements AutoCloseable {
                 slot.entry = null; // dead, and its watch has not run yet
                 discard(entry, "dead");
             }
+            wait.madeHere = true;
             return make(slot);
         } finally {
             slot.lock.unlock();
@@ -254,9 +291,13 @@ public final class SessionPool implements AutoCloseable {
         reserve(slot.key);
         Routes sessionRoutes = new Routes(options.clientOptions());
         McpSession session;
+        SessionEvent created = new SessionEvent();
+        created.begin();
         try {
             session = runFactory(slot.key, sessionRoutes);
+            commit(created, slot.key, "made");
         } catch (Abandoned e) {
+            commit(created, slot.key, "abandoned: " + e.getCause());
             release();
             if (!closing.isOpen()) {
                 throw closedException();
@@ -264,13 +305,14 @@ public final class SessionPool implements AutoCloseable {
             Thread.currentThread().interrupt(); // abandoned by this caller's interrupt: waiters try again themselves
             throw new SessionCreationException(slot.key, e.getCause());
         } catch (Exception | Error e) {
+            commit(created, slot.key, "failed: " + e);
             release();
             slot.attempts++;
             slot.lastFailure = e;
             retire(slot);
             throw new SessionCreationException(slot.key, e);
         }
-        Entry entry = new Entry(session, sessionRoutes, ticker.getAsLong());
+        Entry entry = new Entry(slot.key, session, sessionRoutes, ticker.getAsLong());
         if (!admit(entry, slot)) {
             session.close(); // the pool closed while it was made
             throw closedException();
@@ -280,6 +322,15 @@ public final class SessionPool implements AutoCloseable {
         slot.lastFailure = null;
         LOG.log(System.Logger.Level.DEBUG, () -> name + ": session for " + slot.key + " made");
         return session;
+    }
+
+    private static void commit(SessionEvent event, TransportKey key, String outcome) {
+        event.end();
+        if (event.shouldCommit()) {
+            event.key = key.toString();
+            event.outcome = outcome;
+            event.commit();
+        }
     }
 
     /** Making a session was given up because the caller was interrupted or the pool closed; not the key's fault. */
@@ -360,6 +411,7 @@ public final class SessionPool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
+        victim.left("least recently used, closed to make room for " + key);
         LOG.log(System.Logger.Level.DEBUG, () -> name + ": full; closing the least recently used idle session, "
                 + victim.session.describe() + ", for " + key);
         closeLater(victim.session);
@@ -394,6 +446,7 @@ public final class SessionPool implements AutoCloseable {
         }
         routes.remove(entry.session, entry.routes);
         release();
+        entry.left(why);
         LOG.log(System.Logger.Level.DEBUG, () -> name + ": session " + entry.session.describe() + " " + why);
         closeLater(entry.session);
         return true;
@@ -423,6 +476,7 @@ public final class SessionPool implements AutoCloseable {
             routes.remove(entry.session, entry.routes);
             if (entry.released.compareAndSet(false, true)) {
                 release();
+                entry.left("ended: " + cause);
                 LOG.log(System.Logger.Level.DEBUG, () -> name + ": session " + entry.session.describe()
                         + " ended: " + cause);
             }
