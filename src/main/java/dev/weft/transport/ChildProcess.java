@@ -41,6 +41,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class ChildProcess {
     private static final System.Logger LOG = System.getLogger(StdioTransport.class.getName());
+    /** How many of the last lines of a child's standard error a log of its crash shows. */
+    private static final int STDERR_LOG_LINES = 10;
 
     /** After the exit, a pipe reader blocked this long in {@code read} has drained what the child wrote. */
     static final long QUIET_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
@@ -132,8 +134,25 @@ final class ChildProcess {
             Thread.currentThread().interrupt(); // stop settling; the exit is reported all the same
         }
         int code = process.exitValue();
-        inbox.end(ProcessExitedException.exited(description, process.pid(), code, spec.argv(), stderr.snapshot()),
-                false);
+        ProcessExitedException exited = ProcessExitedException.exited(description, process.pid(), code, spec.argv(),
+                stderr.snapshot());
+        if (inbox.end(exited, false)) { // not our close: the process went away by itself
+            logUnexpectedEnd(exited, code == 0 ? Level.INFO : Level.WARNING);
+        }
+    }
+
+    /**
+     * Says that the child ended the transport by itself (our own close is not news): a crash at {@code WARNING}, with
+     * the tail of its standard error, which is where a crashing program says why; a clean exit or a closed output at
+     * {@code INFO}.
+     */
+    private void logUnexpectedEnd(ProcessExitedException end, Level level) {
+        LOG.log(level, () -> {
+            List<String> lines = end.stderrTail().strip().lines().toList();
+            List<String> tail = lines.subList(Math.max(0, lines.size() - STDERR_LOG_LINES), lines.size());
+            return end.getMessage() + (tail.isEmpty() ? " (nothing on its standard error)"
+                    : "; its standard error ends:\n  " + String.join("\n  ", tail));
+        });
     }
 
     /**
@@ -148,8 +167,11 @@ final class ChildProcess {
         if (exiting.orElse(true) && awaitExit(exiting.isPresent() ? EXITING_NANOS : UNKNOWN_EXITING_NANOS)) {
             return;
         }
-        inbox.end(ProcessExitedException.stillRunning(description, process.pid(), spec.argv(), stderr.snapshot()),
-                false);
+        ProcessExitedException closedOutput = ProcessExitedException.stillRunning(description, process.pid(),
+                spec.argv(), stderr.snapshot());
+        if (inbox.end(closedOutput, false)) {
+            logUnexpectedEnd(closedOutput, Level.WARNING);
+        }
     }
 
     /**

@@ -207,4 +207,43 @@ class McpOverStdioTest {
                 .isEqualTo("{\"action\":\"accept\",\"content\":{\"nickname\":\"jd\",\"name\":\"John Doe\",\"age\":30}}");
         assertThat(session.callTool("roots", Map.of()).text()).contains("file:///srv");
     }
+
+    @Test
+    void aCrashIsLoggedAtWarningWithItsStderrAndOurOwnCloseIsNot() throws Exception {
+        java.util.logging.Logger logger = java.util.logging.Logger.getLogger(
+                dev.weft.transport.StdioTransport.class.getName());
+        List<java.util.logging.LogRecord> records = new CopyOnWriteArrayList<>();
+        java.util.logging.Handler handler = new java.util.logging.Handler() {
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        logger.addHandler(handler);
+        try {
+            McpSession closedByUs = open();
+            closedByUs.close();
+            assertThat(records).as("our own close is no news").noneMatch(
+                    r -> r.getLevel().intValue() >= java.util.logging.Level.INFO.intValue());
+
+            McpSession crashing = open();
+            assertThatThrownBy(() -> crashing.callTool("crash", Map.of("code", 42)))
+                    .isInstanceOf(TransportClosedException.class);
+            dev.weft.testing.Await.until(() -> !records.isEmpty(), LONG, "the crash logged");
+            assertThat(records).singleElement().satisfies(r -> {
+                assertThat(r.getLevel()).isEqualTo(java.util.logging.Level.WARNING);
+                assertThat(r.getMessage()).contains("exited with code 42", "crashing on purpose");
+            });
+        } finally {
+            logger.removeHandler(handler);
+        }
+    }
 }
