@@ -406,8 +406,7 @@ final class AcpBench {
             double w = medianOf(weft, row.value());
             double s = medianOf(sdk, row.value());
             System.out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", row.name(), spread(weft, row), spread(sdk, row),
-                    !row.ratio() || Double.isNaN(w) || Double.isNaN(s) || s == 0 ? "–"
-                            : String.format(Locale.ROOT, "%.3f", w / s));
+                    !row.ratio() || Double.isNaN(w) || Double.isNaN(s) || s == 0 ? "–" : ratio(w / s));
         }
         System.out.println();
     }
@@ -486,6 +485,11 @@ final class AcpBench {
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** A ratio to 3 decimals, or to 2 significant digits when under 0.01. */
+    private static String ratio(double r) {
+        return String.format(Locale.ROOT, r >= 0.01 ? "%.3f" : "%.2g", r);
+    }
 
     private static double rateOf(Map<String, String> f) {
         return Double.parseDouble(f.get("n")) / (Double.parseDouble(f.get("wall_ns")) / 1e9);

@@ -419,21 +419,26 @@ public final class AcpChild {
 
     // ---------------------------------------------------------------- helpers
 
-    /** The JVM's live platform threads by name, digits folded to {@code #}: {@code count×name}, joined by {@code |}. */
+    /** The JVM's live platform threads by name, folded: {@code count×name}, joined by {@code |}. */
     private static String threadNames() {
         Map<String, Integer> names = new TreeMap<>();
         for (Thread t : Thread.getAllStackTraces().keySet()) {
-            names.merge(t.getName().replaceAll("[0-9]+", "#"), 1, Integer::sum);
+            names.merge(folded(t.getName()), 1, Integer::sum);
         }
         return names.entrySet().stream().map(e -> e.getValue() + "×" + e.getKey().replace(' ', '_'))
                 .collect(Collectors.joining("|"));
     }
 
-    /** Thread names, digits folded to {@code #}, counted. */
+    /** A thread's name with its numbers folded: acp-core's 8 hex digits to {@code <id>}, then digits to {@code #}. */
+    private static String folded(String name) {
+        return name.replaceAll("-[0-9a-f]{8}$", "-<id>").replaceAll("[0-9]+", "#");
+    }
+
+    /** Thread names, folded, counted. */
     private static String fold(Collection<String> names) {
         Map<String, Integer> folded = new HashMap<>();
         for (String name : names) {
-            folded.merge(name.replaceAll("[0-9]+", "#"), 1, Integer::sum);
+            folded.merge(folded(name), 1, Integer::sum);
         }
         return new TreeMap<>(folded).entrySet().stream().map(e -> e.getValue() + "×" + e.getKey().replace(' ', '_'))
                 .collect(Collectors.joining("|"));
