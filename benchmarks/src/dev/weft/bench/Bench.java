@@ -10,17 +10,18 @@ import java.util.Set;
  * measured in the same JVM, in the same run, interleaved with it, and the ratio Weft ÷ baseline.
  *
  * <p>Arguments: {@code --quick} (a smoke run: few calls, few repetitions; its figures mean little) and
- * {@code --only=memory,stdio,fail-memory,fail-stdio,mcp,server,pool} (a comma-separated subset; all by default). The
- * {@code mcp} set ({@link McpBench}) compares MCP clients, each in a JVM of its own, the {@code server} set
- * ({@link ServerBench}) MCP servers over Streamable HTTP, each in a JVM of its own, and the {@code pool} set
- * ({@link PoolBench}) Weft's conversations sharing one pooled server against the SDK's clients with a server each; all
- * three need the class paths that {@code benchmarks/run} builds for them.
+ * {@code --only=memory,stdio,fail-memory,fail-stdio,mcp,server,pool,acp} (a comma-separated subset; all by default).
+ * The {@code mcp} set ({@link McpBench}) compares MCP clients, each in a JVM of its own, the {@code server} set
+ * ({@link ServerBench}) MCP servers over Streamable HTTP, each in a JVM of its own, the {@code pool} set
+ * ({@link PoolBench}) Weft's conversations sharing one pooled server against the SDK's clients with a server each, and
+ * the {@code acp} set ({@link AcpBench}) Weft's ACP client against acp-core's, each in a JVM of its own; all four need
+ * the class paths that {@code benchmarks/run} builds for them.
  */
 public final class Bench {
     /** The design's target: every call pending on a reader fails within 10 ms of the reader's end. */
     private static final long TARGET_NANOS = 10_000_000;
     private static final Set<String> SECTIONS = Set.of("memory", "stdio", "fail-memory", "fail-stdio", "mcp",
-            "server", "pool");
+            "server", "pool", "acp");
 
     private Bench() {
     }
@@ -110,6 +111,9 @@ public final class Bench {
         }
         if (only.contains("pool")) {
             PoolBench.run(size == Size.QUICK);
+        }
+        if (only.contains("acp")) {
+            AcpBench.run(size == Size.QUICK);
         }
         System.out.println("load at the end: " + Machine.loadAverage() + " (1, 5, 15 min)");
     }
