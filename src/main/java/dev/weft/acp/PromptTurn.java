@@ -240,6 +240,9 @@ final class PromptTurn {
                     drainDeadline = Math.min(drainDeadline, System.nanoTime() + drainNanos);
                 }
                 long now = System.nanoTime();
+                if (drainDeadline != Long.MAX_VALUE) {
+                    idleDeadline = Long.MAX_VALUE; // cancelled: only the drain bounds the wait now
+                }
                 long until = Math.min(idleDeadline, drainDeadline);
                 if (until - now <= 0) {
                     if (drainDeadline - now <= 0) {

@@ -549,4 +549,24 @@ class AcpClientTest {
         assertThat(seen.events).containsExactly("call t1 PENDING", "say withdrawn", "update t1 COMPLETED");
         assertThat(decided).as("nobody asked about a withdrawn request").isEmpty();
     }
+
+    @Test
+    void aCancelledTurnIsNotAlsoTimedOutWhileItDrains() {
+        CountDownLatch release = new CountDownLatch(1);
+        FakeAgent agent = agent(turn -> {
+            turn.toolCall("t1", "pending");
+            release.await(); // ignores the cancel for longer than the idle timeout
+            return turn.stop("end_turn");
+        });
+        AcpSession session = client(agent, AcpClientOptions.defaults().withPromptIdleTimeout(Duration.ofMillis(100))
+                .withCancelDrain(Duration.ofMillis(600))).newSession(CWD, List.of());
+        try {
+            PromptResult result = session.prompt("go", update -> session.cancel());
+
+            assertThat(result.stopReason()).as("cancelled by the host, not timed out").isEqualTo(StopReason.CANCELLED);
+            assertThat(result.answered()).isFalse();
+        } finally {
+            release.countDown();
+        }
+    }
 }
