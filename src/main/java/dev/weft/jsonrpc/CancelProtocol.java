@@ -4,6 +4,10 @@ package dev.weft.jsonrpc;
  * How a protocol cancels a request in flight: MCP sends {@code notifications/cancelled {requestId, reason}}, ACP
  * {@code $/cancel_request {requestId}}. Supplied by the protocol layer through
  * {@link ConnectionOptions#withCancelProtocol}.
+ *
+ * <p>Called concurrently: {@link #cancel} on the threads whose calls are cancelled, {@link #method} and
+ * {@link #cancelledId} on the thread that reads the transport. Implementations must be thread-safe and quick: the
+ * reader waits for them.
  */
 public interface CancelProtocol {
 

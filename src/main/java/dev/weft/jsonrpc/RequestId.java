@@ -4,7 +4,7 @@ import java.util.Objects;
 
 /**
  * A JSON-RPC request id: an integer or a string. Two ids are equal when they have the same kind and value, so
- * {@code 1} and {@code "1"} are different ids, as the specification requires.
+ * {@code 1} and {@code "1"} are different ids, as the specification requires. Immutable.
  */
 public sealed interface RequestId permits RequestId.Number, RequestId.Text {
 

@@ -236,7 +236,10 @@ public final class SessionPool implements AutoCloseable {
         return entry != null && discard(entry, "evicted");
     }
 
-    /** An open claim on a session's server-to-client traffic; {@link #close()} withdraws it. */
+    /**
+     * An open claim on a session's server-to-client traffic; {@link #close()} withdraws it. Any thread may close it;
+     * that never blocks.
+     */
     public interface Claim extends AutoCloseable {
         /** Withdraws the claim. Idempotent. */
         @Override

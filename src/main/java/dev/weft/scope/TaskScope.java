@@ -127,7 +127,7 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
     @Override
     void close();
 
-    /** A withdrawable cancel hook. */
+    /** A withdrawable cancel hook. Any thread may withdraw it; that never blocks. */
     interface Registration extends AutoCloseable {
         /** Withdraws the hook; returns without effect if it has already run. */
         @Override
@@ -135,7 +135,8 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
     }
 
     /**
-     * A forked subtask, as its owner sees it.
+     * A forked subtask, as its owner sees it. Any thread may read it; the owner reads its outcome after
+     * {@link TaskScope#join()}, which makes everything the subtask did visible to it.
      *
      * @param <T> the result type
      */
