@@ -87,6 +87,9 @@ public final class AcpClient implements AutoCloseable {
     /**
      * Starts the agent {@code argv} (an argument vector, never a shell string) and initializes it.
      *
+     * @param argv    the agent's program and arguments
+     * @param options the client's options
+     * @return the initialized client; any thread may use it
      * @throws IOException if the process cannot be started
      * @throws dev.weft.jsonrpc.RpcException if {@code initialize} fails (the process is then stopped)
      */
@@ -94,7 +97,14 @@ public final class AcpClient implements AutoCloseable {
         return start(ProcessSpec.of(argv.toArray(String[]::new)), options);
     }
 
-    /** Starts the agent as {@code spec} says and initializes it; see {@link #start(List, AcpClientOptions)}. */
+    /**
+     * Starts the agent as {@code spec} says and initializes it; see {@link #start(List, AcpClientOptions)}.
+     *
+     * @param spec    the agent's command, environment and directory
+     * @param options the client's options
+     * @return the initialized client; any thread may use it
+     * @throws IOException if the process cannot be started
+     */
     public static AcpClient start(ProcessSpec spec, AcpClientOptions options) throws IOException {
         return connect(StdioTransport.spawn(spec), options);
     }
@@ -102,6 +112,9 @@ public final class AcpClient implements AutoCloseable {
     /**
      * Speaks ACP over {@code transport} (which the client owns from now on) and initializes the agent.
      *
+     * @param transport the transport, not yet read by anyone
+     * @param options   the client's options
+     * @return the initialized client; any thread may use it
      * @throws dev.weft.jsonrpc.RpcException if {@code initialize} fails (the transport is then closed)
      */
     public static AcpClient connect(Transport transport, AcpClientOptions options) {
@@ -163,7 +176,7 @@ public final class AcpClient implements AutoCloseable {
         return info;
     }
 
-    /** What the agent said about itself when it was initialized. */
+    /** {@return what the agent said about itself when it was initialized} */
     public AgentInfo agent() {
         return agent;
     }
@@ -171,6 +184,7 @@ public final class AcpClient implements AutoCloseable {
     /**
      * Authenticates with one of the agent's {@linkplain AgentInfo#authMethods() methods}.
      *
+     * @param methodId the method's {@linkplain AgentInfo.AuthMethod#id() id}
      * @throws dev.weft.jsonrpc.PeerErrorException if the agent refuses
      */
     public void authenticate(String methodId) {
@@ -184,6 +198,7 @@ public final class AcpClient implements AutoCloseable {
      *
      * @param cwd        the session's working directory; made absolute
      * @param mcpServers MCP servers the agent should connect to for this session
+     * @return the session
      */
     public AcpSession newSession(Path cwd, List<McpServerConfig> mcpServers) {
         ObjectNode params = sessionParams(null, cwd, mcpServers);
@@ -208,6 +223,11 @@ public final class AcpClient implements AutoCloseable {
      * Loads a session the agent kept: the agent replays its history, which {@code replay} receives on the calling
      * thread, in order, before this method returns.
      *
+     * @param sessionId  the agent's id of the session
+     * @param cwd        the session's working directory; made absolute
+     * @param mcpServers MCP servers the agent should connect to for this session
+     * @param replay     receives the session's history
+     * @return the session
      * @throws UnsupportedOperationException if the agent cannot load sessions
      * @throws IllegalStateException         if this client has that session open already
      */
@@ -267,22 +287,26 @@ public final class AcpClient implements AutoCloseable {
         }
     }
 
-    /** The open session {@code sessionId}. */
+    /**
+     * {@return the open session {@code sessionId}, if this client has it}
+     *
+     * @param sessionId the agent's id of the session
+     */
     public Optional<AcpSession> session(String sessionId) {
         return Optional.ofNullable(sessions.get(sessionId));
     }
 
-    /** Whether the agent's connection is still open. */
+    /** {@return whether the agent's connection is still open} */
     public boolean isOpen() {
         return connection.isOpen();
     }
 
-    /** Why the connection ended, once it has: the transport's error, or the client's close. */
+    /** {@return why the connection ended, once it has: the transport's error, or the client's close} */
     public Optional<Throwable> closedCause() {
         return connection.closedCause();
     }
 
-    /** What the client speaks to: the agent's command line, or the transport's description. */
+    /** {@return what the client speaks to: the agent's command line, or the transport's description} */
     public String describe() {
         return connection.describe();
     }
@@ -312,7 +336,7 @@ public final class AcpClient implements AutoCloseable {
         return connection;
     }
 
-    /** The options the client was made with. */
+    /** {@return the options the client was made with} */
     public AcpClientOptions options() {
         return options;
     }

@@ -51,47 +51,58 @@ public final class AcpSession {
         modesLoaded(modes);
     }
 
-    /** The agent's id of this session. Agents treat it as a secret: logs show only its last 8 characters. */
+    /** {@return the agent's id of this session} Agents treat it as a secret: logs show only its last 8 characters. */
     public String id() {
         return id;
     }
 
-    /** The session's working directory. */
+    /** {@return the session's working directory} */
     public Path cwd() {
         return cwd;
     }
 
-    /** The client the session belongs to. */
+    /** {@return the client the session belongs to} */
     public AcpClient client() {
         return client;
     }
 
-    /** The modes the agent offered, if any. */
+    /** {@return the modes the agent offered, if any} */
     public Optional<SessionModes> modes() {
         return Optional.ofNullable(modes);
     }
 
-    /** The session's mode now: as offered, then as changed by {@link #setMode} or the agent's updates. */
+    /** {@return the session's mode now: as offered, then as changed by {@link #setMode} or the agent's updates} */
     public Optional<String> currentModeId() {
         return Optional.ofNullable(currentModeId);
     }
 
     /**
-     * The slash commands the agent offers now, as its last {@code available_commands_update} said (agents often send
-     * one as the session is made); empty until then.
+     * {@return the slash commands the agent offers now, as its last {@code available_commands_update} said} Agents
+     * often send one as the session is made; empty until then.
      */
     public List<SessionUpdate.Command> availableCommands() {
         return availableCommands;
     }
 
     /**
-     * Sends a text prompt; see {@link #prompt(List, Consumer, PermissionHandler)}.
+     * Sends a text prompt, with the client's permission handler; see
+     * {@link #prompt(List, Consumer, PermissionHandler)}.
+     *
+     * @param text     the prompt
+     * @param listener receives the turn's updates, on the calling thread
+     * @return how the turn ended
      */
     public PromptResult prompt(String text, Consumer<SessionUpdate> listener) {
         return prompt(List.of(new Content.Text(text)), listener, client.options().permissions());
     }
 
-    /** Sends a prompt, with the client's permission handler; see {@link #prompt(List, Consumer, PermissionHandler)}. */
+    /**
+     * Sends a prompt, with the client's permission handler; see {@link #prompt(List, Consumer, PermissionHandler)}.
+     *
+     * @param prompt   the prompt's content blocks
+     * @param listener receives the turn's updates, on the calling thread
+     * @return how the turn ended
+     */
     public PromptResult prompt(List<? extends Content> prompt, Consumer<SessionUpdate> listener) {
         return prompt(prompt, listener, client.options().permissions());
     }
@@ -176,6 +187,8 @@ public final class AcpSession {
     /**
      * Asks the agent to switch to mode {@code modeId} ({@code session/set_mode}). May be called from a prompt's
      * listener while the turn runs.
+     *
+     * @param modeId one of the {@linkplain #modes() modes} the agent offered
      */
     public void setMode(String modeId) {
         ObjectNode params = AcpJson.object();
@@ -189,6 +202,8 @@ public final class AcpSession {
      * Sets who receives the updates that arrive while no prompt runs, or {@code null} to log and drop them. It runs on
      * the connection's dispatcher thread, in order, and must return quickly (hand the update to a thread of the host's):
      * the answers of the client's requests wait for it.
+     *
+     * @param listener receives the updates, or {@code null}
      */
     public void listenBetweenPrompts(Consumer<SessionUpdate> listener) {
         betweenPrompts = listener;

@@ -15,6 +15,7 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record AgentInfo(int protocolVersion, Capabilities agentCapabilities, List<AuthMethod> authMethods,
                         Implementation agentInfo) {
+    /** Fills in what the agent left out: no capabilities, no auth methods. */
     public AgentInfo {
         agentCapabilities = agentCapabilities == null ? new Capabilities(false, null, null, null) : agentCapabilities;
         authMethods = authMethods == null ? List.of() : List.copyOf(authMethods);
@@ -31,6 +32,7 @@ public record AgentInfo(int protocolVersion, Capabilities agentCapabilities, Lis
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Capabilities(boolean loadSession, PromptCapabilities promptCapabilities,
                                McpCapabilities mcpCapabilities, JsonNode sessionCapabilities) {
+        /** Fills in what the agent left out: no prompt capabilities, no MCP transports besides stdio. */
         public Capabilities {
             promptCapabilities = promptCapabilities == null ? new PromptCapabilities(false, false, false)
                     : promptCapabilities;
@@ -38,22 +40,45 @@ public record AgentInfo(int protocolVersion, Capabilities agentCapabilities, Lis
         }
     }
 
-    /** Which content a prompt may hold beyond text and resource links. */
+    /**
+     * Which content a prompt may hold beyond text and resource links.
+     *
+     * @param image           images
+     * @param audio           audio
+     * @param embeddedContext embedded resources
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record PromptCapabilities(boolean image, boolean audio, boolean embeddedContext) {
     }
 
-    /** Which MCP transports the agent can connect besides stdio. */
+    /**
+     * Which MCP transports the agent can connect besides stdio.
+     *
+     * @param http Streamable HTTP
+     * @param sse  the older HTTP+SSE transport
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record McpCapabilities(boolean http, boolean sse) {
     }
 
-    /** A way to authenticate with the agent. */
+    /**
+     * A way to authenticate with the agent.
+     *
+     * @param id          what {@link AcpClient#authenticate} takes
+     * @param name        its label, for a person
+     * @param description what it does, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record AuthMethod(String id, String name, String description) {
     }
 
-    /** A program's name and version. */
+    /**
+     * A program's name and version.
+     *
+     * @param name    a programmatic name
+     * @param version its version
+     * @param title   a display name, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Implementation(String name, String version, String title) {
     }

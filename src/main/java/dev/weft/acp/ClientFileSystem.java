@@ -25,6 +25,7 @@ public interface ClientFileSystem {
      * @param line      the first line to return, counting from 1, or {@code null} for the first
      * @param limit     the most lines to return, or {@code null} for all
      * @return the text, lines joined with the line ends they had
+     * @throws IOException if the file cannot be read; see the class comment for how it is answered
      */
     String readTextFile(String sessionId, Path path, Integer line, Integer limit) throws IOException;
 
@@ -34,6 +35,7 @@ public interface ClientFileSystem {
      * @param sessionId the agent's session
      * @param path      an absolute path, as the agent sent it
      * @param content   the whole new content
+     * @throws IOException if the file cannot be written; see the class comment for how it is answered
      */
     void writeTextFile(String sessionId, Path path, String content) throws IOException;
 }

@@ -29,22 +29,50 @@ public interface ClientTerminals extends AutoCloseable {
      *
      * @param sessionId the agent's session
      * @param request   what to run
+     * @return the new terminal's id
+     * @throws IOException if the command cannot be started
      */
     String create(String sessionId, TerminalRequest request) throws IOException;
 
-    /** The output so far (the last {@code outputByteLimit} bytes of it) and, once it has exited, how. */
+    /**
+     * {@return the output so far (the last {@code outputByteLimit} bytes of it) and, once it has exited, how}
+     *
+     * @param sessionId  the agent's session
+     * @param terminalId the terminal
+     */
     TerminalOutput output(String sessionId, String terminalId);
 
-    /** Blocks until the command has exited, and says how. */
+    /**
+     * Blocks until the command has exited, and says how.
+     *
+     * @param sessionId  the agent's session
+     * @param terminalId the terminal
+     * @return how the command ended
+     * @throws InterruptedException if the thread was interrupted first: the agent cancelled, or the client closed
+     */
     ExitStatus waitForExit(String sessionId, String terminalId) throws InterruptedException;
 
-    /** Kills the command (and what it started); the terminal stays, so its output and exit status can still be read. */
+    /**
+     * Kills the command (and what it started); the terminal stays, so its output and exit status can still be read.
+     *
+     * @param sessionId  the agent's session
+     * @param terminalId the terminal
+     */
     void kill(String sessionId, String terminalId);
 
-    /** Kills the command if it still runs and forgets the terminal: its id is unknown from now on. */
+    /**
+     * Kills the command if it still runs and forgets the terminal: its id is unknown from now on.
+     *
+     * @param sessionId  the agent's session
+     * @param terminalId the terminal
+     */
     void release(String sessionId, String terminalId);
 
-    /** Releases every terminal of {@code sessionId}. Never throws. */
+    /**
+     * Releases every terminal of {@code sessionId}. Never throws.
+     *
+     * @param sessionId the agent's session, which has ended
+     */
     void releaseAll(String sessionId);
 
     /** Releases every terminal of every session. Idempotent; never throws. */
@@ -63,6 +91,11 @@ public interface ClientTerminals extends AutoCloseable {
      */
     record TerminalRequest(String command, List<String> args, Map<String, String> env, String cwd,
                            Long outputByteLimit) {
+        /**
+         * Checks and copies.
+         *
+         * @throws IllegalArgumentException if {@code outputByteLimit} is negative
+         */
         public TerminalRequest {
             Objects.requireNonNull(command, "command");
             args = List.copyOf(args);
@@ -81,6 +114,11 @@ public interface ClientTerminals extends AutoCloseable {
      * @param exitStatus how the command ended, or {@code null} while it runs
      */
     record TerminalOutput(String output, boolean truncated, ExitStatus exitStatus) {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code output} is {@code null}
+         */
         public TerminalOutput {
             Objects.requireNonNull(output, "output");
         }

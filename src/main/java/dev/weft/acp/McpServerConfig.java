@@ -11,11 +11,19 @@ import java.util.Objects;
  */
 public sealed interface McpServerConfig {
 
-    /** Its name, as the agent shows it. */
+    /** {@return its name, as the agent shows it} */
     String name();
 
-    /** A server the agent starts as a subprocess and speaks to over stdio. */
+    /**
+     * A server the agent starts as a subprocess and speaks to over stdio.
+     *
+     * @param name    its name, as the agent shows it
+     * @param command the program, as the agent's machine finds it
+     * @param args    its arguments
+     * @param env     variables for it
+     */
     record Stdio(String name, String command, List<String> args, Map<String, String> env) implements McpServerConfig {
+        /** Checks and copies. */
         public Stdio {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(command, "command");
@@ -24,8 +32,15 @@ public sealed interface McpServerConfig {
         }
     }
 
-    /** A server the agent reaches over Streamable HTTP (only if the agent has the {@code http} capability). */
+    /**
+     * A server the agent reaches over Streamable HTTP (only if the agent has the {@code http} capability).
+     *
+     * @param name    its name, as the agent shows it
+     * @param url     the MCP endpoint
+     * @param headers headers the agent sends with every request
+     */
     record Http(String name, String url, Map<String, String> headers) implements McpServerConfig {
+        /** Checks and copies. */
         public Http {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(url, "url");
@@ -33,7 +48,11 @@ public sealed interface McpServerConfig {
         }
     }
 
-    /** The wire form: ACP sends variables and headers as lists of {@code {name, value}}. */
+    /**
+     * {@return the wire form: ACP sends variables and headers as lists of {@code {name, value}}}
+     *
+     * @param config the server
+     */
     static Object toWire(McpServerConfig config) {
         return switch (config) {
             case Stdio stdio -> new StdioWire(stdio.name(), stdio.command(), stdio.args(), pairs(stdio.env()));
@@ -46,15 +65,34 @@ public sealed interface McpServerConfig {
                 .map(entry -> new Pair(entry.getKey(), entry.getValue())).toList();
     }
 
-    /** A name and a value. */
+    /**
+     * A name and a value.
+     *
+     * @param name  the name
+     * @param value the value
+     */
     record Pair(String name, String value) {
     }
 
-    /** A stdio server on the wire. */
+    /**
+     * A stdio server on the wire.
+     *
+     * @param name    its name
+     * @param command the program
+     * @param args    its arguments
+     * @param env     variables for it, sorted by name
+     */
     record StdioWire(String name, String command, List<String> args, List<Pair> env) {
     }
 
-    /** An HTTP server on the wire. */
+    /**
+     * An HTTP server on the wire.
+     *
+     * @param type    {@code "http"}
+     * @param name    its name
+     * @param url     the MCP endpoint
+     * @param headers headers, sorted by name
+     */
     record HttpWire(@JsonProperty("type") String type, String name, String url, List<Pair> headers) {
     }
 }

@@ -11,16 +11,28 @@ package dev.weft.acp;
 @FunctionalInterface
 public interface PermissionHandler {
 
-    /** Decides one request. */
+    /**
+     * Decides one request, on the prompting thread.
+     *
+     * @param request the tool call and the options the agent offers
+     * @return the answer
+     * @throws Exception anything; it is logged and answered as a refusal
+     */
     PermissionOutcome decide(PermissionRequest request) throws Exception;
 
-    /** Allows every request: the first allow-once option, else allow-always; cancelled when the agent offers neither. */
+    /**
+     * {@return a handler that allows every request} It picks the first allow-once option, else allow-always; cancelled
+     * when the agent offers neither.
+     */
     static PermissionHandler allowing() {
         return request -> request.allowOption().map(PermissionOutcome::select)
                 .orElseGet(PermissionOutcome::cancelled);
     }
 
-    /** Refuses every request: the first reject-once option, else reject-always; cancelled when the agent offers neither. */
+    /**
+     * {@return a handler that refuses every request} It picks the first reject-once option, else reject-always;
+     * cancelled when the agent offers neither.
+     */
     static PermissionHandler denying() {
         return request -> request.rejectOption().map(PermissionOutcome::select)
                 .orElseGet(PermissionOutcome::cancelled);

@@ -13,23 +13,28 @@ import java.util.Optional;
  * @param options   the answers the agent offers
  */
 public record PermissionRequest(String sessionId, SessionUpdate.ToolCall toolCall, List<PermissionOption> options) {
+    /** Checks and copies. */
     public PermissionRequest {
         Objects.requireNonNull(sessionId, "sessionId");
         Objects.requireNonNull(toolCall, "toolCall");
         options = List.copyOf(options);
     }
 
-    /** The first option of the given kind. */
+    /**
+     * {@return the first option of the given kind}
+     *
+     * @param kind the kind
+     */
     public Optional<PermissionOption> option(PermissionOption.Kind kind) {
         return options.stream().filter(option -> option.kind() == kind).findFirst();
     }
 
-    /** The first option that lets the call run once, else the first that lets it run always. */
+    /** {@return the first option that lets the call run once, else the first that lets it run always} */
     public Optional<PermissionOption> allowOption() {
         return option(PermissionOption.Kind.ALLOW_ONCE).or(() -> option(PermissionOption.Kind.ALLOW_ALWAYS));
     }
 
-    /** The first option that refuses the call once, else the first that refuses it always. */
+    /** {@return the first option that refuses the call once, else the first that refuses it always} */
     public Optional<PermissionOption> rejectOption() {
         return option(PermissionOption.Kind.REJECT_ONCE).or(() -> option(PermissionOption.Kind.REJECT_ALWAYS));
     }

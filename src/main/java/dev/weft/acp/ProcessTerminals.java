@@ -106,11 +106,14 @@ public final class ProcessTerminals implements ClientTerminals {
     public record Options(Path root, boolean allowShell, long outputByteLimit, int maxTerminals) {
         /** 1 MiB. */
         public static final long DEFAULT_OUTPUT_BYTE_LIMIT = 1024 * 1024;
+        /** 64. */
         public static final int DEFAULT_MAX_TERMINALS = 64;
         /** The largest output byte limit: a terminal keeps its output in one array. */
         public static final long MAX_OUTPUT_BYTE_LIMIT = Integer.MAX_VALUE - 8;
 
         /**
+         * Checks the components.
+         *
          * @throws IllegalArgumentException if {@code outputByteLimit} is negative or above
          *                                  {@link #MAX_OUTPUT_BYTE_LIMIT}, or {@code maxTerminals} is below 1
          */
@@ -125,23 +128,43 @@ public final class ProcessTerminals implements ClientTerminals {
             }
         }
 
-        /** The defaults: the current directory, no shell, 1 MiB, 64 terminals. */
+        /** {@return the defaults: the current directory, no shell, 1 MiB, 64 terminals} */
         public static Options defaults() {
             return new Options(Path.of("").toAbsolutePath(), false, DEFAULT_OUTPUT_BYTE_LIMIT, DEFAULT_MAX_TERMINALS);
         }
 
+        /**
+         * {@return these options with another {@link #root() root}}
+         *
+         * @param root the default working directory of a command and the directory its {@code cwd} must be under
+         */
         public Options withRoot(Path root) {
             return new Options(root, allowShell, outputByteLimit, maxTerminals);
         }
 
+        /**
+         * {@return these options with {@link #allowShell() allowShell} set to {@code allowShell}}
+         *
+         * @param allowShell whether a request without arguments runs its command through {@code sh -c}
+         */
         public Options withAllowShell(boolean allowShell) {
             return new Options(root, allowShell, outputByteLimit, maxTerminals);
         }
 
+        /**
+         * {@return these options with another {@link #outputByteLimit() outputByteLimit}}
+         *
+         * @param outputByteLimit the bytes of output a terminal keeps when its request gives no limit
+         */
         public Options withOutputByteLimit(long outputByteLimit) {
             return new Options(root, allowShell, outputByteLimit, maxTerminals);
         }
 
+        /**
+         * {@return these options with another {@link #maxTerminals() maxTerminals}}
+         *
+         * @param maxTerminals the most terminals that may exist at once
+         */
         public Options withMaxTerminals(int maxTerminals) {
             return new Options(root, allowShell, outputByteLimit, maxTerminals);
         }
@@ -150,6 +173,8 @@ public final class ProcessTerminals implements ClientTerminals {
     /**
      * Terminals with these options. The root's real path is resolved once, here.
      *
+     * @param options the root, the shell policy and the limits
+     * @return the terminals; the host owns them and closes them
      * @throws NoSuchFileException if the root does not exist
      * @throws java.nio.file.NotDirectoryException if it is not a directory
      * @throws IOException         if its real path cannot be resolved
@@ -159,7 +184,7 @@ public final class ProcessTerminals implements ClientTerminals {
         return new ProcessTerminals(options, RootedPaths.of(options.root()));
     }
 
-    /** The options these terminals were opened with. */
+    /** {@return the options these terminals were opened with} */
     public Options options() {
         return options;
     }

@@ -18,12 +18,13 @@ import java.util.Objects;
  */
 public record PromptResult(StopReason stopReason, List<SessionUpdate.ToolCall> toolCalls, JsonNode usage,
                            boolean answered) {
+    /** Checks and copies. */
     public PromptResult {
         Objects.requireNonNull(stopReason, "stopReason");
         toolCalls = List.copyOf(toolCalls);
     }
 
-    /** Whether the turn was cancelled. */
+    /** {@return whether the turn was cancelled} */
     public boolean cancelled() {
         return stopReason == StopReason.CANCELLED;
     }

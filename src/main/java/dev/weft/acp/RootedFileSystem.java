@@ -72,6 +72,7 @@ public final class RootedFileSystem implements ClientFileSystem {
      * real path is resolved once, here; the root may be named by either path afterwards.
      *
      * @param root an existing directory; a relative path is taken against the current directory
+     * @return the file system
      * @throws NoSuchFileException   if {@code root} does not exist
      * @throws NotDirectoryException if it is not a directory
      * @throws IOException           if its real path cannot be resolved
@@ -84,6 +85,7 @@ public final class RootedFileSystem implements ClientFileSystem {
      * The same root with another read limit.
      *
      * @param maxReadBytes the largest file, in bytes, that {@link #readTextFile} reads; larger ones are refused
+     * @return the file system
      * @throws IllegalArgumentException if it is negative or above {@code Integer.MAX_VALUE - 8}
      */
     public RootedFileSystem withMaxReadBytes(long maxReadBytes) {
@@ -94,12 +96,12 @@ public final class RootedFileSystem implements ClientFileSystem {
         return new RootedFileSystem(paths, maxReadBytes);
     }
 
-    /** The root, absolute and normalized, as the host named it. */
+    /** {@return the root, absolute and normalized, as the host named it} */
     public Path root() {
         return paths.root();
     }
 
-    /** The largest file, in bytes, that {@link #readTextFile} reads. */
+    /** {@return the largest file, in bytes, that {@link #readTextFile} reads} */
     public long maxReadBytes() {
         return maxReadBytes;
     }

@@ -11,11 +11,18 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record SessionModes(String currentModeId, List<Mode> availableModes) {
+    /** Copies the modes; {@code null} stands for none. */
     public SessionModes {
         availableModes = availableModes == null ? List.of() : List.copyOf(availableModes);
     }
 
-    /** One mode. */
+    /**
+     * One mode.
+     *
+     * @param id          what {@link AcpSession#setMode} takes
+     * @param name        its label, for a person
+     * @param description what it does, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Mode(String id, String name, String description) {
     }

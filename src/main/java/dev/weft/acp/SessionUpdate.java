@@ -21,10 +21,15 @@ import java.util.Objects;
  */
 public sealed interface SessionUpdate {
 
-    /** The update's {@code sessionUpdate} kind on the wire. */
+    /** {@return the update's {@code sessionUpdate} kind on the wire} */
     String kind();
 
-    /** A chunk of the user's message, as the agent replays it ({@code session/load}). */
+    /**
+     * A chunk of the user's message, as the agent replays it ({@code session/load}).
+     *
+     * @param content   the chunk
+     * @param messageId the id of the message it belongs to, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record UserMessageChunk(Content content, String messageId) implements SessionUpdate {
         @Override
@@ -33,7 +38,12 @@ public sealed interface SessionUpdate {
         }
     }
 
-    /** A chunk of the agent's reply. */
+    /**
+     * A chunk of the agent's reply.
+     *
+     * @param content   the chunk
+     * @param messageId the id of the message it belongs to, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record AgentMessageChunk(Content content, String messageId) implements SessionUpdate {
         @Override
@@ -42,7 +52,12 @@ public sealed interface SessionUpdate {
         }
     }
 
-    /** A chunk of the agent's reasoning. */
+    /**
+     * A chunk of the agent's reasoning.
+     *
+     * @param content   the chunk
+     * @param messageId the id of the message it belongs to, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record AgentThoughtChunk(Content content, String messageId) implements SessionUpdate {
         @Override
@@ -67,6 +82,7 @@ public sealed interface SessionUpdate {
     record ToolCall(String toolCallId, String title, @JsonProperty("kind") ToolKind toolKind, ToolCallStatus status,
                     List<ToolCallContent> content, List<Location> locations, JsonNode rawInput, JsonNode rawOutput)
             implements SessionUpdate {
+        /** Checks the id and copies the lists; a {@code null} list stands for an empty one. */
         public ToolCall {
             Objects.requireNonNull(toolCallId, "toolCallId");
             content = content == null ? List.of() : List.copyOf(content);
@@ -78,12 +94,16 @@ public sealed interface SessionUpdate {
             return "tool_call";
         }
 
-        /** The status, with an absent one read as {@link ToolCallStatus#PENDING}. */
+        /** {@return the status, with an absent one read as {@link ToolCallStatus#PENDING}} */
         public ToolCallStatus statusOrPending() {
             return status == null ? ToolCallStatus.PENDING : status;
         }
 
-        /** This call with the fields {@code update} carries replaced, as ACP merges a {@code tool_call_update}. */
+        /**
+         * {@return this call with the fields {@code update} carries replaced, as ACP merges a {@code tool_call_update}}
+         *
+         * @param update an update of this call
+         */
         public ToolCall merge(ToolCallUpdate update) {
             return new ToolCall(toolCallId,
                     update.title() != null ? update.title() : title,
@@ -99,6 +119,14 @@ public sealed interface SessionUpdate {
     /**
      * A change to a tool call: only the fields that are not {@code null} change.
      *
+     * @param toolCallId  the id of the call it changes
+     * @param title       a new title, or {@code null}
+     * @param toolKind    a new kind, or {@code null}
+     * @param status      a new status, or {@code null}
+     * @param content     the new content, replacing the old, or {@code null}
+     * @param locations   the new locations, replacing the old, or {@code null}
+     * @param rawInput    a new raw input, or {@code null}
+     * @param rawOutput   a new raw output, or {@code null}
      * @param synthesized {@code true} when Weft, not the agent, sent this update: the terminal update of a tool call the
      *                    agent left open when its turn ended (cancelled, failed, or ended without closing it)
      */
@@ -107,6 +135,7 @@ public sealed interface SessionUpdate {
                           ToolCallStatus status, List<ToolCallContent> content, List<Location> locations,
                           JsonNode rawInput, JsonNode rawOutput, @JsonProperty(access = JsonProperty.Access.READ_ONLY)
                           boolean synthesized) implements SessionUpdate {
+        /** Checks the id and copies the lists that are present. */
         public ToolCallUpdate {
             Objects.requireNonNull(toolCallId, "toolCallId");
             content = content == null ? null : List.copyOf(content);
@@ -125,14 +154,24 @@ public sealed interface SessionUpdate {
         }
     }
 
-    /** A file a tool call works on; {@code line} counts from 1, or is {@code null}. */
+    /**
+     * A file a tool call works on.
+     *
+     * @param path the file's absolute path
+     * @param line a line in it, counting from 1, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Location(String path, Integer line) {
     }
 
-    /** The agent's plan; each plan replaces the one before. */
+    /**
+     * The agent's plan; each plan replaces the one before.
+     *
+     * @param entries the plan's steps (never {@code null})
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Plan(List<PlanEntry> entries) implements SessionUpdate {
+        /** Copies the entries; {@code null} stands for none. */
         public Plan {
             entries = entries == null ? List.of() : List.copyOf(entries);
         }
@@ -143,27 +182,44 @@ public sealed interface SessionUpdate {
         }
     }
 
-    /** One step of a plan. */
+    /**
+     * One step of a plan.
+     *
+     * @param content  what the step is, for a person
+     * @param priority how much it matters
+     * @param status   where it is
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record PlanEntry(String content, Priority priority, Status status) {
         /** How much a step matters. */
         public enum Priority {
+            /** High. */
             @JsonProperty("high") HIGH,
+            /** Medium; also any priority this revision does not know. */
             @JsonEnumDefaultValue @JsonProperty("medium") MEDIUM,
+            /** Low. */
             @JsonProperty("low") LOW
         }
 
         /** Where a step is. */
         public enum Status {
+            /** Not started; also any status this revision does not know. */
             @JsonEnumDefaultValue @JsonProperty("pending") PENDING,
+            /** Being worked on. */
             @JsonProperty("in_progress") IN_PROGRESS,
+            /** Done. */
             @JsonProperty("completed") COMPLETED
         }
     }
 
-    /** The slash commands the agent offers now. */
+    /**
+     * The slash commands the agent offers now.
+     *
+     * @param availableCommands every command it offers (never {@code null})
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record AvailableCommandsUpdate(List<Command> availableCommands) implements SessionUpdate {
+        /** Copies the commands; {@code null} stands for none. */
         public AvailableCommandsUpdate {
             availableCommands = availableCommands == null ? List.of() : List.copyOf(availableCommands);
         }
@@ -174,12 +230,22 @@ public sealed interface SessionUpdate {
         }
     }
 
-    /** A slash command; {@code input} describes its argument ({@code {hint}}), or is {@code null}. */
+    /**
+     * A slash command.
+     *
+     * @param name        its name, without the slash
+     * @param description what it does
+     * @param input       what its argument is ({@code {hint}}), or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Command(String name, String description, JsonNode input) {
     }
 
-    /** The session's mode changed (the agent's own choice, or after {@code session/set_mode}). */
+    /**
+     * The session's mode changed (the agent's own choice, or after {@code session/set_mode}).
+     *
+     * @param currentModeId the mode now
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record CurrentModeUpdate(String currentModeId) implements SessionUpdate {
         @Override
@@ -188,7 +254,11 @@ public sealed interface SessionUpdate {
         }
     }
 
-    /** The session's configuration options changed; {@code configOptions} as the agent sent them. */
+    /**
+     * The session's configuration options changed.
+     *
+     * @param configOptions the options, as the agent sent them
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record ConfigOptionUpdate(JsonNode configOptions) implements SessionUpdate {
         @Override
@@ -197,7 +267,12 @@ public sealed interface SessionUpdate {
         }
     }
 
-    /** The session's title or time of last change; each field may be {@code null}. */
+    /**
+     * The session's title or time of last change.
+     *
+     * @param title     its title, or {@code null}
+     * @param updatedAt when it last changed (ISO 8601), or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record SessionInfoUpdate(String title, String updatedAt) implements SessionUpdate {
         @Override
@@ -221,18 +296,30 @@ public sealed interface SessionUpdate {
         }
     }
 
-    /** An amount of money; {@code currency} is an ISO 4217 code. */
+    /**
+     * An amount of money.
+     *
+     * @param amount   the amount
+     * @param currency an ISO 4217 code
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Cost(double amount, String currency) {
     }
 
-    /** An update of a kind this revision does not define; {@code update} is all of it. */
+    /**
+     * An update of a kind this revision does not define; {@code update} is all of it.
+     *
+     * @param kind   its {@code sessionUpdate} kind
+     * @param update the whole update, as it arrived
+     */
     record Other(String kind, JsonNode update) implements SessionUpdate {
     }
 
     /**
      * Reads the {@code update} of a {@code session/update}.
      *
+     * @param update the update's JSON
+     * @return the update
      * @throws IllegalArgumentException if it is not an object with a {@code sessionUpdate} kind, or a known kind's
      *                                  fields do not fit
      */

@@ -19,11 +19,15 @@ import java.io.IOException;
 @JsonDeserialize(using = ToolCallContent.Reader.class)
 public sealed interface ToolCallContent {
 
-    /** The entry's {@code type} on the wire. */
+    /** {@return the entry's {@code type} on the wire} */
     @JsonProperty(value = "type", access = JsonProperty.Access.READ_ONLY)
     String type();
 
-    /** A content block (text, an image, a resource...). */
+    /**
+     * A content block (text, an image, a resource...).
+     *
+     * @param content the block
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonDeserialize(using = JsonDeserializer.None.class)
     record Block(Content content) implements ToolCallContent {
@@ -33,7 +37,13 @@ public sealed interface ToolCallContent {
         }
     }
 
-    /** A change to a file: {@code oldText} is {@code null} for a new file. */
+    /**
+     * A change to a file: {@code oldText} is {@code null} for a new file.
+     *
+     * @param path    the file's absolute path
+     * @param oldText its text before, or {@code null} for a new file
+     * @param newText its text after
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonDeserialize(using = JsonDeserializer.None.class)
     record Diff(String path, String oldText, String newText) implements ToolCallContent {
@@ -43,7 +53,11 @@ public sealed interface ToolCallContent {
         }
     }
 
-    /** A terminal the agent made ({@code terminal/create}); its output belongs to this tool call. */
+    /**
+     * A terminal the agent made ({@code terminal/create}); its output belongs to this tool call.
+     *
+     * @param terminalId the terminal's id
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonDeserialize(using = JsonDeserializer.None.class)
     record Terminal(String terminalId) implements ToolCallContent {
@@ -53,7 +67,12 @@ public sealed interface ToolCallContent {
         }
     }
 
-    /** An entry of a type this revision does not define; {@code json} is all of it. */
+    /**
+     * An entry of a type this revision does not define; {@code json} is all of it.
+     *
+     * @param type the entry's {@code type}
+     * @param json the whole entry, as it arrived and as it is written back
+     */
     record Unknown(String type, @JsonValue JsonNode json) implements ToolCallContent {
     }
 

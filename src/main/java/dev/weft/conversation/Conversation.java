@@ -199,14 +199,25 @@ public final class Conversation implements AutoCloseable {
         this.thread = Thread.ofVirtual().name(name).unstarted(this::loop);
     }
 
-    /** Opens a conversation that calls tools through {@code pool}: starts its thread. */
+    /**
+     * Opens a conversation that calls tools through {@code pool}: starts its thread.
+     *
+     * @param pool    the pool whose sessions the turns' tool calls use
+     * @param options the name, the listener, the retries and the handlers
+     * @return the open conversation; any thread may submit turns
+     */
     public static Conversation open(SessionPool pool, ConversationOptions options) {
         Conversation conversation = new Conversation(Objects.requireNonNull(pool, "pool"), options);
         conversation.thread.start();
         return conversation;
     }
 
-    /** Opens a conversation with the {@linkplain ConversationOptions#defaults() default options}. */
+    /**
+     * Opens a conversation with the {@linkplain ConversationOptions#defaults() default options}.
+     *
+     * @param pool the pool whose sessions the turns' tool calls use
+     * @return the open conversation; any thread may submit turns
+     */
     public static Conversation open(SessionPool pool) {
         return open(pool, ConversationOptions.defaults());
     }
@@ -214,6 +225,9 @@ public final class Conversation implements AutoCloseable {
     /**
      * Opens a conversation that only prompts ACP agents ({@link Turn.Context#prompt}); its turns cannot call MCP tools
      * ({@link IllegalStateException}).
+     *
+     * @param options the name, the listener and the permission handler
+     * @return the open conversation; any thread may submit turns
      */
     public static Conversation open(ConversationOptions options) {
         Conversation conversation = new Conversation(null, options);
@@ -222,14 +236,14 @@ public final class Conversation implements AutoCloseable {
     }
 
     /**
-     * The lock that guards the host's state of this conversation. A turn holds it while it runs; the listener runs on
-     * the same thread, so it may take it too. Reentrant.
+     * {@return the lock that guards the host's state of this conversation} A turn holds it while it runs; the
+     * listener runs on the same thread, so it may take it too. Reentrant.
      */
     public ReentrantLock stateLock() {
         return stateLock;
     }
 
-    /** Where the conversation is. */
+    /** {@return where the conversation is} */
     public Status status() {
         lock.lock();
         try {
@@ -244,6 +258,9 @@ public final class Conversation implements AutoCloseable {
      * calling thread waits; interrupting it cancels the turn, waits for the cancellation to complete, and throws
      * {@link TurnCancelledException} with the interrupt flag set.
      *
+     * @param <T>  what the turn returns
+     * @param turn the turn
+     * @return what the turn returned
      * @throws TurnCancelledException if the turn was cancelled
      * @throws TurnFailedException    if the turn threw a checked exception (its cause)
      * @throws IllegalStateException  if the conversation is closed, or this is the conversation's own thread

@@ -14,6 +14,11 @@ import java.util.Objects;
  * @param arguments the arguments, a JSON object
  */
 public record ToolCall(TransportKey server, String tool, JsonNode arguments) {
+    /**
+     * Checks the components.
+     *
+     * @throws IllegalArgumentException if {@code arguments} is not a JSON object
+     */
     public ToolCall {
         Objects.requireNonNull(server, "server");
         Objects.requireNonNull(tool, "tool");
@@ -23,7 +28,13 @@ public record ToolCall(TransportKey server, String tool, JsonNode arguments) {
         }
     }
 
-    /** A call with arguments given as a map (converted as Jackson converts it). */
+    /**
+     * {@return a call with arguments given as a map (converted as Jackson converts it)}
+     *
+     * @param server    the server's key in the conversation's pool
+     * @param tool      the tool's name
+     * @param arguments the arguments, by name
+     */
     public static ToolCall of(TransportKey server, String tool, Map<String, ?> arguments) {
         return new ToolCall(server, tool, McpProtocol.toJson(arguments));
     }

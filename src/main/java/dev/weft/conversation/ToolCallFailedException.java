@@ -9,12 +9,18 @@ public final class ToolCallFailedException extends RuntimeException {
 
     private final transient ToolCall call;
 
+    /**
+     * Creates the exception.
+     *
+     * @param call  the call that failed
+     * @param cause why: the session's or the pool's exception
+     */
     public ToolCallFailedException(ToolCall call, RuntimeException cause) {
         super("tool " + call.tool() + " on " + call.server() + " failed: " + cause, cause);
         this.call = call;
     }
 
-    /** The call that failed. */
+    /** {@return the call that failed} Not serialized: {@code null} after deserialization. */
     public ToolCall call() {
         return call;
     }

@@ -5,12 +5,23 @@ import dev.weft.mcp.CallToolResult;
 /** How one tool call of a turn ended, as the turn sees it. */
 public sealed interface ToolCallOutcome {
 
-    /** The call. */
+    /** {@return the call} */
     ToolCall call();
 
-    /** The server answered (a tool's own error included, as a result with {@code isError}). */
+    /**
+     * The server answered (a tool's own error included, as a result with {@code isError}).
+     *
+     * @param call   the call
+     * @param result the result
+     */
     record Completed(ToolCall call, CallToolResult result) implements ToolCallOutcome {}
 
-    /** No answer: see {@link ConversationEvent.ToolCallFailed}. */
+    /**
+     * No answer: see {@link ConversationEvent.ToolCallFailed}.
+     *
+     * @param call      the call
+     * @param cause     the last attempt's exception, as the session or the pool threw it
+     * @param cancelled whether the call was cancelled, rather than failed
+     */
     record Failed(ToolCall call, RuntimeException cause, boolean cancelled) implements ToolCallOutcome {}
 }

@@ -18,7 +18,14 @@ import java.util.Map;
 @FunctionalInterface
 public interface Turn<T> {
 
-    /** Runs the turn. An exception ends it and is rethrown to the thread that ran it. */
+    /**
+     * Runs the turn, on the conversation's thread, holding its state lock.
+     *
+     * @param turn what the turn may do
+     * @return the turn's result, returned by {@link Conversation#run}
+     * @throws Exception anything; it ends the turn and is rethrown to the thread that ran it (a checked one wrapped in
+     *                   a {@link TurnFailedException})
+     */
     T run(Context turn) throws Exception;
 
     /**
@@ -31,6 +38,10 @@ public interface Turn<T> {
         /**
          * Calls one tool and returns its result.
          *
+         * @param server    the server's key in the conversation's pool
+         * @param tool      the tool's name
+         * @param arguments the arguments, by name
+         * @return the result; a tool's own error is a result with {@code isError}
          * @throws ToolCallFailedException if the call got no answer
          * @throws TurnCancelledException  if the turn was cancelled
          */
@@ -40,6 +51,8 @@ public interface Turn<T> {
          * Calls tools in parallel, each as a subtask of the turn, and returns every outcome, in the order given. A call
          * that fails does not stop the others.
          *
+         * @param calls the calls
+         * @return how each call ended, in the order of {@code calls}
          * @throws TurnCancelledException if the turn was cancelled (every call then has its terminal event)
          */
         List<ToolCallOutcome> callTools(List<ToolCall> calls);
@@ -51,20 +64,33 @@ public interface Turn<T> {
          * runs, before it returns. Cancelling the conversation's turn cancels the prompt (see
          * {@link dev.weft.acp.AcpSession}): every open tool call ends, and this throws {@link TurnCancelledException}.
          *
+         * @param session the agent's session
+         * @param prompt  the prompt's content blocks
+         * @return how the agent's turn ended
          * @throws TurnCancelledException if the turn was cancelled
          * @throws dev.weft.jsonrpc.RpcException as {@link dev.weft.acp.AcpSession#prompt} throws it
          */
         PromptResult prompt(AcpSession session, List<? extends Content> prompt);
 
-        /** Prompts an ACP agent's session with text; see {@link #prompt(AcpSession, List)}. */
+        /**
+         * Prompts an ACP agent's session with text; see {@link #prompt(AcpSession, List)}.
+         *
+         * @param session the agent's session
+         * @param text    the prompt
+         * @return how the agent's turn ended
+         */
         default PromptResult prompt(AcpSession session, String text) {
             return prompt(session, List.of(new Content.Text(text)));
         }
 
-        /** The server's tools. */
+        /**
+         * {@return the server's tools}
+         *
+         * @param server the server's key in the conversation's pool
+         */
         List<Tool> listTools(TransportKey server);
 
-        /** The conversation the turn belongs to. */
+        /** {@return the conversation the turn belongs to} */
         Conversation conversation();
     }
 }

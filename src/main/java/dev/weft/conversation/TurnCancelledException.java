@@ -10,6 +10,11 @@ public final class TurnCancelledException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message which turn, and why it was cancelled
+     */
     public TurnCancelledException(String message) {
         super(message);
     }

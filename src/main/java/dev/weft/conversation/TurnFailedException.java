@@ -7,6 +7,11 @@ public final class TurnFailedException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param cause the checked exception the turn threw
+     */
     public TurnFailedException(Throwable cause) {
         super("the turn failed: " + cause, cause);
     }

@@ -7,6 +7,14 @@ package dev.weft.jsonrpc;
 public final class CallCancelledException extends RpcException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception for a call whose caller was interrupted.
+     *
+     * @param method    the method of the call
+     * @param id        the call's request id, or {@code null} when none was assigned
+     * @param transport the transport's description ({@link Transport#describe()})
+     * @param cause     the {@link InterruptedException}, or {@code null}
+     */
     public CallCancelledException(String method, RequestId id, String transport, Throwable cause) {
         super("cancelled by interrupt", method, id, transport, cause);
     }

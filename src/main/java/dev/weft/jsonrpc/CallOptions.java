@@ -25,6 +25,11 @@ public record CallOptions(Duration timeout, Duration idleTimeout, Object routeKe
     /** The connection's default timeout, no idle timeout, no events, an assigned id, related as the thread says. */
     public static final CallOptions DEFAULT = new CallOptions(null, null, null, null, null, null);
 
+    /**
+     * Checks the timeouts.
+     *
+     * @throws IllegalArgumentException if a timeout is zero or negative
+     */
     public CallOptions {
         requirePositive(timeout, "timeout");
         requirePositive(idleTimeout, "idleTimeout");
@@ -36,27 +41,51 @@ public record CallOptions(Duration timeout, Duration idleTimeout, Object routeKe
         }
     }
 
+    /**
+     * {@return these options with another timeout}
+     *
+     * @param timeout the longest the call may take in all, or {@code null} for the connection's default
+     */
     public CallOptions withTimeout(Duration timeout) {
         return new CallOptions(timeout, idleTimeout, routeKey, onEvent, id, relatedTo);
     }
 
+    /**
+     * {@return these options with another idle timeout}
+     *
+     * @param idleTimeout the longest the call may go without a routed notification, or {@code null} for none
+     */
     public CallOptions withIdleTimeout(Duration idleTimeout) {
         return new CallOptions(timeout, idleTimeout, routeKey, onEvent, id, relatedTo);
     }
 
-    /** Routes the notifications filed under {@code routeKey} to {@code onEvent}, on the calling thread. */
+    /**
+     * {@return these options, routing the notifications filed under {@code routeKey} to {@code onEvent}, on the
+     * calling thread}
+     *
+     * @param routeKey the key the connection's notification router files this call's notifications under
+     * @param onEvent  receives them, in arrival order, before the result
+     */
     public CallOptions withEvents(Object routeKey, Consumer<Notification> onEvent) {
         return new CallOptions(timeout, idleTimeout, java.util.Objects.requireNonNull(routeKey, "routeKey"),
                 java.util.Objects.requireNonNull(onEvent, "onEvent"), id, relatedTo);
     }
 
-    /** Uses {@code id} as the request id instead of one the connection assigns. */
+    /**
+     * {@return these options, using {@code id} as the request id instead of one the connection assigns}
+     *
+     * @param id the request id; unique among the connection's pending calls
+     */
     public CallOptions withId(RequestId id) {
         return new CallOptions(timeout, idleTimeout, routeKey, onEvent, java.util.Objects.requireNonNull(id, "id"),
                 relatedTo);
     }
 
-    /** Relates this call to the peer's request {@code relatedTo}, whose handling makes it. */
+    /**
+     * {@return these options, relating the call to the peer's request {@code relatedTo}, whose handling makes it}
+     *
+     * @param relatedTo the peer's request
+     */
     public CallOptions withRelatedTo(RequestId relatedTo) {
         return new CallOptions(timeout, idleTimeout, routeKey, onEvent, id,
                 java.util.Objects.requireNonNull(relatedTo, "relatedTo"));

@@ -92,6 +92,10 @@ public final class Connection implements AutoCloseable {
 
     /**
      * Opens a connection: starts its reader. The connection owns the transport from now on and closes it when it ends.
+     *
+     * @param transport the transport, not yet read by anyone
+     * @param options   handlers, timeouts and cancel protocol
+     * @return the open connection; any thread may use it
      */
     public static Connection open(Transport transport, ConnectionOptions options) {
         Connection connection = new Connection(Objects.requireNonNull(transport, "transport"),
@@ -102,7 +106,12 @@ public final class Connection implements AutoCloseable {
         return connection;
     }
 
-    /** Opens a connection with the {@linkplain ConnectionOptions#DEFAULT default options}. */
+    /**
+     * Opens a connection with the {@linkplain ConnectionOptions#DEFAULT default options}.
+     *
+     * @param transport the transport, not yet read by anyone
+     * @return the open connection; any thread may use it
+     */
     public static Connection open(Transport transport) {
         return open(transport, ConnectionOptions.DEFAULT);
     }
@@ -115,14 +124,27 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    /** Calls {@code method} with the {@linkplain CallOptions#DEFAULT default options}; see {@link #call(String, JsonNode, CallOptions)}. */
+    /**
+     * Calls {@code method} with the {@linkplain CallOptions#DEFAULT default options}; see
+     * {@link #call(String, JsonNode, CallOptions)}, which also lists the exceptions.
+     *
+     * @param method the method
+     * @param params an object or array node, or {@code null}
+     * @return the result
+     */
     public JsonNode call(String method, JsonNode params) {
         return call(method, params, CallOptions.DEFAULT);
     }
 
     /**
-     * Calls {@code method} and maps the params and result with the codec's mapper.
+     * Calls {@code method} and maps the params and result with the codec's mapper, with the default options; the
+     * exceptions are those of {@link #call(String, JsonNode, CallOptions)}, and one more.
      *
+     * @param <T>        the result type
+     * @param method     the method
+     * @param params     an object to map to params, or {@code null}
+     * @param resultType the class to map the result to
+     * @return the mapped result
      * @throws ProtocolViolationException if the result does not map to {@code resultType}
      */
     public <T> T call(String method, Object params, Class<T> resultType) {
@@ -139,6 +161,7 @@ public final class Connection implements AutoCloseable {
     /**
      * Sends a request and blocks until its answer.
      *
+     * @param method  the method
      * @param params  an object or array node, or {@code null}
      * @param options timeout, idle timeout, and routed notifications
      * @return the result
@@ -308,6 +331,8 @@ public final class Connection implements AutoCloseable {
      * Sends a notification. Sent from one of this connection's request handlers, it is related to that handler's
      * request (see {@link Transport#send(Message, RequestId)}).
      *
+     * @param method the method
+     * @param params an object or array node, or {@code null}
      * @throws TransportClosedException if the transport has ended; nothing was sent
      * @throws ExchangeFailedException   if the transport refused this one message (an HTTP status) and goes on
      */
@@ -319,6 +344,9 @@ public final class Connection implements AutoCloseable {
      * Sends a notification that the handling of the peer's request {@code relatedTo} produced (progress, a log), or
      * an unrelated one when {@code relatedTo} is {@code null}.
      *
+     * @param method    the method
+     * @param params    an object or array node, or {@code null}
+     * @param relatedTo the peer's request, or {@code null}
      * @throws TransportClosedException if the transport has ended; nothing was sent
      * @throws ExchangeFailedException   if the transport refused this one message (an HTTP status) and goes on
      */
@@ -355,12 +383,15 @@ public final class Connection implements AutoCloseable {
         Uninterruptibles.awaitUninterruptibly(terminated);
     }
 
-    /** Whether the connection is still open: the transport has not ended and {@link #close()} was not called. */
+    /** {@return whether the connection is still open: the transport has not ended and {@link #close()} was not called} */
     public boolean isOpen() {
         return pending.end() == null;
     }
 
-    /** The terminal cause once the connection has ended: the transport's error, or a {@link ConnectionClosedException}. */
+    /**
+     * {@return the terminal cause once the connection has ended (the transport's error, or a
+     * {@link ConnectionClosedException}), or empty while it is open}
+     */
     public Optional<Throwable> closedCause() {
         return Optional.ofNullable(pending.end());
     }
@@ -368,23 +399,32 @@ public final class Connection implements AutoCloseable {
     /**
      * Blocks until the connection has ended (its reader has failed every pending call and finished), then returns the
      * terminal cause. For a subtask that watches the connection beside the calls that depend on it.
+     *
+     * @return the terminal cause
+     * @throws InterruptedException if the calling thread was interrupted while waiting
      */
     public Throwable awaitClosed() throws InterruptedException {
         terminated.await();
         return pending.end();
     }
 
-    /** Like {@link #awaitClosed()}, giving up after {@code timeout}; returns {@code null} if still open then. */
+    /**
+     * Like {@link #awaitClosed()}, giving up after {@code timeout}.
+     *
+     * @param timeout how long to wait
+     * @return the terminal cause, or {@code null} if the connection was still open after {@code timeout}
+     * @throws InterruptedException if the calling thread was interrupted while waiting
+     */
     public Throwable awaitClosed(Duration timeout) throws InterruptedException {
         return terminated.await(timeout.toNanos(), TimeUnit.NANOSECONDS) ? pending.end() : null;
     }
 
-    /** The number of outgoing calls waiting for an answer. */
+    /** {@return the number of outgoing calls waiting for an answer} */
     public int pendingCalls() {
         return pending.size();
     }
 
-    /** The transport's description. */
+    /** {@return the transport's description} */
     public String describe() {
         return transport.describe();
     }

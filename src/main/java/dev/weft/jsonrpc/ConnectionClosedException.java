@@ -9,6 +9,11 @@ import java.io.IOException;
 public final class ConnectionClosedException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param transport the transport's description ({@link Transport#describe()})
+     */
     public ConnectionClosedException(String transport) {
         super("connection closed by the host: " + transport);
     }

@@ -30,6 +30,11 @@ public record ConnectionOptions(String name, Duration defaultTimeout, Map<String
     public static final ConnectionOptions DEFAULT = new ConnectionOptions("weft-conn", Duration.ofSeconds(60),
             Map.of(), Map.of(), null, null, null);
 
+    /**
+     * Checks the components and copies the maps.
+     *
+     * @throws IllegalArgumentException if {@code defaultTimeout} is zero or negative
+     */
     public ConnectionOptions {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(defaultTimeout, "defaultTimeout");
@@ -40,16 +45,32 @@ public record ConnectionOptions(String name, Duration defaultTimeout, Map<String
         notificationHandlers = Map.copyOf(notificationHandlers);
     }
 
+    /**
+     * {@return these options with another name}
+     *
+     * @param name prefix of the connection's thread names
+     */
     public ConnectionOptions withName(String name) {
         return new ConnectionOptions(name, defaultTimeout, requestHandlers, notificationHandlers, otherNotifications,
                 cancelProtocol, notificationRouter);
     }
 
+    /**
+     * {@return these options with another default timeout}
+     *
+     * @param defaultTimeout the timeout of calls that set none; positive
+     */
     public ConnectionOptions withDefaultTimeout(Duration defaultTimeout) {
         return new ConnectionOptions(name, defaultTimeout, requestHandlers, notificationHandlers, otherNotifications,
                 cancelProtocol, notificationRouter);
     }
 
+    /**
+     * {@return these options with a handler for incoming requests of {@code method}, replacing any other}
+     *
+     * @param method  the method
+     * @param handler answers each request of it, on a virtual thread of its own
+     */
     public ConnectionOptions withRequestHandler(String method, RequestHandler handler) {
         Map<String, RequestHandler> more = new HashMap<>(requestHandlers);
         more.put(Objects.requireNonNull(method, "method"), Objects.requireNonNull(handler, "handler"));
@@ -57,6 +78,12 @@ public record ConnectionOptions(String name, Duration defaultTimeout, Map<String
                 cancelProtocol, notificationRouter);
     }
 
+    /**
+     * {@return these options with a handler for incoming notifications of {@code method}, replacing any other}
+     *
+     * @param method  the method
+     * @param handler receives each notification of it, in arrival order
+     */
     public ConnectionOptions withNotificationHandler(String method, NotificationHandler handler) {
         Map<String, NotificationHandler> more = new HashMap<>(notificationHandlers);
         more.put(Objects.requireNonNull(method, "method"), Objects.requireNonNull(handler, "handler"));
@@ -64,16 +91,32 @@ public record ConnectionOptions(String name, Duration defaultTimeout, Map<String
                 cancelProtocol, notificationRouter);
     }
 
+    /**
+     * {@return these options with a handler for the notifications no other handler or call takes}
+     *
+     * @param handler the handler, or {@code null} to log and drop them
+     */
     public ConnectionOptions withOtherNotifications(NotificationHandler handler) {
         return new ConnectionOptions(name, defaultTimeout, requestHandlers, notificationHandlers, handler,
                 cancelProtocol, notificationRouter);
     }
 
+    /**
+     * {@return these options with a cancel protocol}
+     *
+     * @param cancelProtocol how to cancel requests in both directions, or {@code null} to send no cancels
+     */
     public ConnectionOptions withCancelProtocol(CancelProtocol cancelProtocol) {
         return new ConnectionOptions(name, defaultTimeout, requestHandlers, notificationHandlers, otherNotifications,
                 cancelProtocol, notificationRouter);
     }
 
+    /**
+     * {@return these options with a notification router}
+     *
+     * @param router files an incoming notification under a call's route key, or returns {@code null}; quick,
+     *               thread-safe and non-blocking (see the class comment); or {@code null} for no routing
+     */
     public ConnectionOptions withNotificationRouter(Function<Notification, Object> router) {
         return new ConnectionOptions(name, defaultTimeout, requestHandlers, notificationHandlers, otherNotifications,
                 cancelProtocol, router);

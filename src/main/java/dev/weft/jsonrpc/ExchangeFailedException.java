@@ -9,8 +9,18 @@ package dev.weft.jsonrpc;
 public final class ExchangeFailedException extends RpcException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether the peer may have received the request. */
     private final boolean requestDelivered;
 
+    /**
+     * Creates the exception for a call whose exchange failed.
+     *
+     * @param method    the method of the call
+     * @param id        the call's request id, or {@code null} when none was assigned
+     * @param transport the transport's description ({@link Transport#describe()})
+     * @param cause            the failure, such as an HTTP status with a body excerpt
+     * @param requestDelivered whether the peer may have received the request
+     */
     public ExchangeFailedException(String method, RequestId id, String transport, Throwable cause,
                                    boolean requestDelivered) {
         super("exchange failed: " + cause.getMessage(), method, id, transport, cause);
@@ -18,8 +28,8 @@ public final class ExchangeFailedException extends RpcException {
     }
 
     /**
-     * Whether the peer may have received the request. When {@code false} (a 4xx refusal before the request was read,
-     * say) a retry cannot run it twice.
+     * {@return whether the peer may have received the request} When {@code false} (a 4xx refusal before the request
+     * was read, say) a retry cannot run it twice.
      */
     public boolean requestDelivered() {
         return requestDelivered;

@@ -9,14 +9,21 @@ import java.io.IOException;
 public final class FrameTooLargeException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The limit in bytes. */
     private final long limit;
 
+    /**
+     * Creates the exception.
+     *
+     * @param limit     the limit in bytes
+     * @param transport the transport's description ({@link Transport#describe()})
+     */
     public FrameTooLargeException(long limit, String transport) {
         super("frame exceeds the limit of " + limit + " bytes on " + transport);
         this.limit = limit;
     }
 
-    /** The limit in bytes. */
+    /** {@return the limit in bytes} */
     public long limit() {
         return limit;
     }

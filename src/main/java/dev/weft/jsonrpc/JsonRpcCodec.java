@@ -67,7 +67,7 @@ public final class JsonRpcCodec {
         return jackson.get();
     }
 
-    /** The codec with the {@linkplain #DEFAULT_MAX_FRAME_BYTES default limit}. */
+    /** {@return the codec with the {@linkplain #DEFAULT_MAX_FRAME_BYTES default limit}} */
     public static JsonRpcCodec standard() {
         return DEFAULT;
     }
@@ -75,6 +75,8 @@ public final class JsonRpcCodec {
     /**
      * A codec with another frame limit.
      *
+     * @param maxFrameBytes the largest frame, in bytes
+     * @return the codec
      * @throws IllegalArgumentException if {@code maxFrameBytes} is not positive
      */
     public static JsonRpcCodec withMaxFrameBytes(int maxFrameBytes) {
@@ -84,12 +86,12 @@ public final class JsonRpcCodec {
         return maxFrameBytes == DEFAULT_MAX_FRAME_BYTES ? DEFAULT : new JsonRpcCodec(maxFrameBytes);
     }
 
-    /** The largest frame, in bytes, that this codec and the transports using it accept. */
+    /** {@return the largest frame, in bytes, that this codec and the transports using it accept} */
     public int maxFrameBytes() {
         return maxFrameBytes;
     }
 
-    /** The mapper this codec parses with, for the protocol layers to convert params and results. */
+    /** {@return the mapper this codec parses with} The protocol layers convert params and results with it. */
     public ObjectMapper mapper() {
         return jackson().mapper();
     }
@@ -97,6 +99,10 @@ public final class JsonRpcCodec {
     /**
      * Decodes one frame.
      *
+     * @param frame  the bytes holding the frame, UTF-8 JSON
+     * @param offset where the frame starts in {@code frame}
+     * @param length the frame's length in bytes
+     * @return the message
      * @throws MalformedMessageException when the frame is not JSON ({@code -32700}) or not a valid message
      *                                   ({@code -32600}); the exception says what could be read of it
      */
@@ -116,12 +122,24 @@ public final class JsonRpcCodec {
         return fromTree(tree);
     }
 
-    /** Decodes one whole frame; see {@link #decode(byte[], int, int)}. */
+    /**
+     * Decodes one whole frame; see {@link #decode(byte[], int, int)}.
+     *
+     * @param frame the frame, UTF-8 JSON
+     * @return the message
+     * @throws MalformedMessageException when the frame is not a valid message
+     */
     public Message decode(byte[] frame) throws MalformedMessageException {
         return decode(frame, 0, frame.length);
     }
 
-    /** Decodes one frame given as text; see {@link #decode(byte[], int, int)}. */
+    /**
+     * Decodes one frame given as text; see {@link #decode(byte[], int, int)}.
+     *
+     * @param frame the frame, JSON
+     * @return the message
+     * @throws MalformedMessageException when the frame is not a valid message
+     */
     public Message decode(String frame) throws MalformedMessageException {
         return decode(frame.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
@@ -229,7 +247,12 @@ public final class JsonRpcCodec {
         return newline < 0 ? message : message.substring(0, newline);
     }
 
-    /** Encodes one message as a compact JSON object without a trailing newline. */
+    /**
+     * Encodes one message as a compact JSON object without a trailing newline.
+     *
+     * @param message the message
+     * @return the frame, UTF-8 JSON
+     */
     public byte[] encode(Message message) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         try {
@@ -243,6 +266,10 @@ public final class JsonRpcCodec {
     /**
      * Writes one message as a compact JSON object, without a trailing newline, and without closing or flushing
      * {@code out}. Contains no raw newline, so a newline may delimit frames.
+     *
+     * @param message the message
+     * @param out     where to write it
+     * @throws IOException if {@code out} failed
      */
     public void encode(Message message, OutputStream out) throws IOException {
         try (JsonGenerator g = jackson().mapper().getFactory().createGenerator(out)) {

@@ -24,8 +24,16 @@ public final class MalformedMessageException extends Exception {
 
     private final transient RpcError error;
     private final transient RequestId id;
+    /** What the frame looked like. */
     private final Kind kind;
 
+    /**
+     * Creates the exception.
+     *
+     * @param error the error owed to the peer, or describing the defect; its message is this exception's
+     * @param id    the frame's id when it could be read, else {@code null}
+     * @param kind  what the frame looked like
+     */
     public MalformedMessageException(RpcError error, RequestId id, Kind kind) {
         super(error.message());
         this.error = error;
@@ -33,17 +41,20 @@ public final class MalformedMessageException extends Exception {
         this.kind = kind;
     }
 
-    /** The error owed to the peer (when the frame was a request) or describing the defect. */
+    /**
+     * {@return the error owed to the peer (when the frame was a request) or describing the defect} Not serialized:
+     * {@code null} after deserialization.
+     */
     public RpcError error() {
         return error;
     }
 
-    /** The frame's id when it could be read, else {@code null}. */
+    /** {@return the frame's id when it could be read, else {@code null}} Not serialized. */
     public RequestId id() {
         return id;
     }
 
-    /** What the frame looked like. */
+    /** {@return what the frame looked like} */
     public Kind kind() {
         return kind;
     }

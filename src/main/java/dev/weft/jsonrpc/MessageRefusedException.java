@@ -10,10 +10,21 @@ import java.io.IOException;
 public class MessageRefusedException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message what was refused, and how
+     */
     public MessageRefusedException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with a cause.
+     *
+     * @param message what was refused, and how
+     * @param cause   the refusal, such as an HTTP status with a body excerpt
+     */
     public MessageRefusedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -10,6 +10,11 @@ import java.util.Objects;
  * @param params an object or array node, or {@code null} when the notification has no params
  */
 public record Notification(String method, JsonNode params) implements Message {
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException if {@code method} is {@code null}
+     */
     public Notification {
         Objects.requireNonNull(method, "method");
     }

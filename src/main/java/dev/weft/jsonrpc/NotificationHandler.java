@@ -8,5 +8,11 @@ package dev.weft.jsonrpc;
  */
 @FunctionalInterface
 public interface NotificationHandler {
+    /**
+     * Handles one notification, on the connection's notification thread.
+     *
+     * @param notification the notification
+     * @throws Exception anything; it is logged, and the next notification is delivered
+     */
     void handle(Notification notification) throws Exception;
 }

@@ -8,17 +8,25 @@ public final class PeerErrorException extends RpcException {
 
     private final transient RpcError error;
 
+    /**
+     * Creates the exception for a call the peer answered with an error.
+     *
+     * @param method    the method of the call
+     * @param id        the call's request id, or {@code null} when none was assigned
+     * @param transport the transport's description ({@link Transport#describe()})
+     * @param error     the error object the peer sent
+     */
     public PeerErrorException(String method, RequestId id, String transport, RpcError error) {
         super("peer returned error " + error, method, id, transport, null);
         this.error = error;
     }
 
-    /** The error object the peer sent. */
+    /** {@return the error object the peer sent} Not serialized: {@code null} after deserialization. */
     public RpcError error() {
         return error;
     }
 
-    /** Shorthand for {@code error().code()}. */
+    /** {@return the error's code} Shorthand for {@code error().code()}. */
     public int code() {
         return error.code();
     }

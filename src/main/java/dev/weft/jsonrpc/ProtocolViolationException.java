@@ -7,6 +7,15 @@ package dev.weft.jsonrpc;
 public final class ProtocolViolationException extends RpcException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception for a call the peer answered against the protocol.
+     *
+     * @param what      what was wrong with the answer
+     * @param method    the method of the call
+     * @param id        the call's request id, or {@code null} when none was assigned
+     * @param transport the transport's description ({@link Transport#describe()})
+     * @param cause     the error that found it (a mapping error, say), or {@code null}
+     */
     public ProtocolViolationException(String what, String method, RequestId id, String transport, Throwable cause) {
         super(what, method, id, transport, cause);
     }

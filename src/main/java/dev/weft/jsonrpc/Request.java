@@ -11,6 +11,11 @@ import java.util.Objects;
  * @param params an object or array node, or {@code null} when the request has no params
  */
 public record Request(RequestId id, String method, JsonNode params) implements Message {
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException if {@code id} or {@code method} is {@code null}
+     */
     public Request {
         Objects.requireNonNull(id, "id");
         Objects.requireNonNull(method, "method");

@@ -15,9 +15,12 @@ public final class RequestFailedException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final transient RequestId id;
+    /** Whether the peer may have received the request. */
     private final boolean requestDelivered;
 
     /**
+     * Creates the exception.
+     *
      * @param id               the request that will get no answer
      * @param cause            what went wrong, such as an HTTP status with a body excerpt
      * @param requestDelivered whether the peer may have received the request (and so may have acted on it)
@@ -28,12 +31,12 @@ public final class RequestFailedException extends Exception {
         this.requestDelivered = requestDelivered;
     }
 
-    /** The request that will get no answer. */
+    /** {@return the request that will get no answer} Not serialized: {@code null} after deserialization. */
     public RequestId id() {
         return id;
     }
 
-    /** Whether the peer may have received the request. */
+    /** {@return whether the peer may have received the request} */
     public boolean requestDelivered() {
         return requestDelivered;
     }

@@ -13,5 +13,12 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 @FunctionalInterface
 public interface RequestHandler {
+    /**
+     * Handles one request, on a virtual thread of its own.
+     *
+     * @param request the request, and the connection it came on
+     * @return the result, or {@code null} for an empty object
+     * @throws Exception the failure to answer with, mapped to an error as the class comment says
+     */
     JsonNode handle(IncomingRequest request) throws Exception;
 }

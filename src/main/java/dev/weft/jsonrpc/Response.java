@@ -6,7 +6,7 @@ import java.util.Objects;
 /** The answer to a {@link Request}: a {@link Success} or a {@link Failure}. */
 public sealed interface Response extends Message permits Response.Success, Response.Failure {
 
-    /** The id of the request this answers; {@code null} only for a failure to parse a request's id. */
+    /** {@return the id of the request this answers; {@code null} only for a failure to parse a request's id} */
     RequestId id();
 
     /**
@@ -16,6 +16,11 @@ public sealed interface Response extends Message permits Response.Success, Respo
      * @param result the result, never {@code null} (a JSON {@code null} result is a {@code NullNode})
      */
     record Success(RequestId id, JsonNode result) implements Response {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code id} or {@code result} is {@code null}
+         */
         public Success {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(result, "result");
@@ -29,6 +34,11 @@ public sealed interface Response extends Message permits Response.Success, Respo
      * @param error the error object
      */
     record Failure(RequestId id, RpcError error) implements Response {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code error} is {@code null}
+         */
         public Failure {
             Objects.requireNonNull(error, "error");
         }

@@ -22,30 +22,66 @@ public record RpcError(int code, String message, JsonNode data) {
     /** Internal error of the receiver. */
     public static final int INTERNAL_ERROR = -32603;
 
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException if {@code message} is {@code null}
+     */
     public RpcError {
         Objects.requireNonNull(message, "message");
     }
 
+    /**
+     * Creates an error without data.
+     *
+     * @param code    the error code
+     * @param message a short description
+     */
     public RpcError(int code, String message) {
         this(code, message, null);
     }
 
+    /**
+     * {@return a {@link #PARSE_ERROR}}
+     *
+     * @param message a short description
+     */
     public static RpcError parseError(String message) {
         return new RpcError(PARSE_ERROR, message);
     }
 
+    /**
+     * {@return an {@link #INVALID_REQUEST}}
+     *
+     * @param message a short description
+     */
     public static RpcError invalidRequest(String message) {
         return new RpcError(INVALID_REQUEST, message);
     }
 
+    /**
+     * {@return a {@link #METHOD_NOT_FOUND} that names the method}
+     *
+     * @param method the method that was called
+     */
     public static RpcError methodNotFound(String method) {
         return new RpcError(METHOD_NOT_FOUND, "Method not found: " + method);
     }
 
+    /**
+     * {@return an {@link #INVALID_PARAMS}}
+     *
+     * @param message what is wrong with the params
+     */
     public static RpcError invalidParams(String message) {
         return new RpcError(INVALID_PARAMS, message);
     }
 
+    /**
+     * {@return an {@link #INTERNAL_ERROR}}
+     *
+     * @param message a short description
+     */
     public static RpcError internalError(String message) {
         return new RpcError(INTERNAL_ERROR, message);
     }

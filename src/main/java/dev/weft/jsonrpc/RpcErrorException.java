@@ -11,16 +11,26 @@ public final class RpcErrorException extends RuntimeException {
 
     private final transient RpcError error;
 
+    /**
+     * Creates the exception.
+     *
+     * @param error the error to answer with
+     */
     public RpcErrorException(RpcError error) {
         super(Objects.requireNonNull(error, "error").toString());
         this.error = error;
     }
 
-    /** The error to send. */
+    /** {@return the error to send} Not serialized: {@code null} after deserialization. */
     public RpcError error() {
         return error;
     }
 
+    /**
+     * {@return an exception that answers with {@link RpcError#INVALID_PARAMS}}
+     *
+     * @param message what is wrong with the params
+     */
     public static RpcErrorException invalidParams(String message) {
         return new RpcErrorException(RpcError.invalidParams(message));
     }

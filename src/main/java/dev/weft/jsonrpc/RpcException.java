@@ -21,8 +21,10 @@ public abstract sealed class RpcException extends RuntimeException
                 ProtocolViolationException, ExchangeFailedException {
     private static final long serialVersionUID = 1L;
 
+    /** The method of the call, or {@code null}. */
     private final String method;
     private final transient RequestId id;
+    /** The transport's description. */
     private final String transport;
 
     RpcException(String what, String method, RequestId id, String transport, Throwable cause) {
@@ -44,17 +46,20 @@ public abstract sealed class RpcException extends RuntimeException
         return sb.append(transport).append(": ").append(what).toString();
     }
 
-    /** The method of the call, or {@code null} when the failure concerns no particular call. */
+    /** {@return the method of the call, or {@code null} when the failure concerns no particular call} */
     public String method() {
         return method;
     }
 
-    /** The request id of the call, or {@code null} when none was assigned (the call never reached the transport). */
+    /**
+     * {@return the request id of the call, or {@code null} when none was assigned (the call never reached the
+     * transport)} Not serialized: {@code null} after deserialization.
+     */
     public RequestId id() {
         return id;
     }
 
-    /** A description of the transport, as {@link Transport#describe()} gives it. */
+    /** {@return a description of the transport, as {@link Transport#describe()} gives it} */
     public String transport() {
         return transport;
     }

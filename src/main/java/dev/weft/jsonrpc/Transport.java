@@ -20,6 +20,7 @@ public interface Transport extends AutoCloseable {
     /**
      * Sends one message.
      *
+     * @param message the message
      * @throws MessageRefusedException when the peer refused this one message and the transport goes on
      * @throws IOException             when the transport has ended or the write failed
      */
@@ -32,6 +33,8 @@ public interface Transport extends AutoCloseable {
      * Streamable HTTP) sends it on that request's stream while it is open; the others ignore the relation, which is what
      * the default does.
      *
+     * @param message   the message
+     * @param relatedTo the peer's request whose handling produced it, or {@code null}
      * @throws MessageRefusedException when the peer refused this one message and the transport goes on
      * @throws IOException             when the transport has ended or the write failed
      */
@@ -60,6 +63,8 @@ public interface Transport extends AutoCloseable {
      * more). The transport may end while the router runs. The router must be thread-safe and quick, must not block and
      * must not call the transport. Called at most once, before the first {@code receive}; the default ignores it, and
      * every message goes through {@code receive}.
+     *
+     * @param router takes a message ({@code true}) or declines it ({@code false})
      */
     default void routeDirectly(Predicate<Message> router) {
     }
@@ -77,6 +82,8 @@ public interface Transport extends AutoCloseable {
      * where the protocol keeps no such order (each HTTP request stands alone). While {@code server} runs, a cancel of
      * the request interrupts the calling thread; once it has returned, no interrupt of the connection's reaches that
      * thread and none is left set. Called at most once, before the first {@code receive}; the default ignores it.
+     *
+     * @param server serves a request on the calling thread ({@code true}) or declines it ({@code false})
      */
     default void serveDirectly(Predicate<Request> server) {
     }
@@ -85,6 +92,8 @@ public interface Transport extends AutoCloseable {
      * Tells the transport that the connection no longer waits for an answer to {@code id} (the call timed out or was
      * cancelled), so that a transport holding resources per request, such as an open HTTP response stream, can release
      * them. Any thread; must not block. The default does nothing.
+     *
+     * @param id the id of the outgoing request
      */
     default void abandoned(RequestId id) {
     }
@@ -95,6 +104,6 @@ public interface Transport extends AutoCloseable {
     @Override
     void close();
 
-    /** A short description for errors and thread names, such as {@code stdio[node server.js] pid 4242}. */
+    /** {@return a short description for errors and thread names, such as {@code stdio[node server.js] pid 4242}} */
     String describe();
 }

@@ -10,9 +10,16 @@ package dev.weft.jsonrpc;
 public final class TransportClosedException extends RpcException {
     private static final long serialVersionUID = 1L;
 
+    /** Whether the request had been handed to the transport. */
     private final boolean requestSent;
 
     /**
+     * Creates the exception for a call that failed because the transport ended.
+     *
+     * @param method      the method of the call
+     * @param id          the call's request id, or {@code null} when none was assigned
+     * @param transport   the transport's description ({@link Transport#describe()})
+     * @param cause       the transport's terminal error
      * @param requestSent whether the request had been handed to the transport before it ended; {@code false} means
      *                    the peer cannot have seen it, so it is safe to retry on a fresh connection
      */
@@ -23,8 +30,8 @@ public final class TransportClosedException extends RpcException {
     }
 
     /**
-     * Whether the request had been handed to the transport. When {@code false} the peer never saw it and a retry on a
-     * fresh connection cannot run it twice; when {@code true} it may have run.
+     * {@return whether the request had been handed to the transport} When {@code false} the peer never saw it and a
+     * retry on a fresh connection cannot run it twice; when {@code true} it may have run.
      */
     public boolean requestSent() {
         return requestSent;

@@ -18,16 +18,25 @@ import java.util.stream.Collectors;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record CallToolResult(List<Content> content, JsonNode structuredContent, boolean isError,
                              @JsonProperty("_meta") JsonNode meta) {
+    /** Copies the content blocks; {@code null} stands for none. */
     public CallToolResult {
         content = content == null ? List.of() : List.copyOf(content);
     }
 
-    /** A result of one text block. */
+    /**
+     * {@return a result of one text block}
+     *
+     * @param text the text
+     */
     public static CallToolResult text(String text) {
         return new CallToolResult(List.of(new Content.Text(text)), null, false, null);
     }
 
-    /** A tool's error result ({@code isError: true}) of one text block saying what went wrong. */
+    /**
+     * {@return a tool's error result ({@code isError: true}) of one text block saying what went wrong}
+     *
+     * @param message what went wrong
+     */
     public static CallToolResult error(String message) {
         return new CallToolResult(List.of(new Content.Text(message)), null, true, null);
     }
@@ -35,12 +44,15 @@ public record CallToolResult(List<Content> content, JsonNode structuredContent, 
     /**
      * A structured result ({@code structuredContent}, for a tool with an output schema), with its JSON as a text block
      * too, for clients that do not read structured content.
+     *
+     * @param structured the result, matching the tool's output schema
+     * @return the result
      */
     public static CallToolResult structured(JsonNode structured) {
         return new CallToolResult(List.of(new Content.Text(structured.toString())), structured, false, null);
     }
 
-    /** The text of every {@link Content.Text} block, joined by newlines; for display and simple tools. */
+    /** {@return the text of every {@link Content.Text} block, joined by newlines; for display and simple tools} */
     public String text() {
         return content.stream().filter(Content.Text.class::isInstance).map(c -> ((Content.Text) c).text())
                 .collect(Collectors.joining("\n"));

@@ -17,14 +17,25 @@ import java.util.List;
 @JsonDeserialize(using = Content.Reader.class)
 public sealed interface Content {
 
-    /** The block's {@code type} on the wire. */
+    /** {@return the block's {@code type} on the wire} */
     @JsonProperty(value = "type", access = JsonProperty.Access.READ_ONLY)
     String type();
 
-    /** Plain text. */
+    /**
+     * Plain text.
+     *
+     * @param text        the text
+     * @param annotations hints for the client about the audience and priority, or {@code null}
+     * @param meta        {@code _meta}, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonDeserialize(using = JsonDeserializer.None.class)
     record Text(String text, Annotations annotations, @JsonProperty("_meta") JsonNode meta) implements Content {
+        /**
+         * Plain text without annotations.
+         *
+         * @param text the text
+         */
         public Text(String text) {
             this(text, null, null);
         }
@@ -35,7 +46,14 @@ public sealed interface Content {
         }
     }
 
-    /** An image, base64 in {@code data}. */
+    /**
+     * An image, base64 in {@code data}.
+     *
+     * @param data        the image, base64-encoded
+     * @param mimeType    its MIME type, such as {@code image/png}
+     * @param annotations hints for the client about the audience and priority, or {@code null}
+     * @param meta        {@code _meta}, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonDeserialize(using = JsonDeserializer.None.class)
     record Image(String data, String mimeType, Annotations annotations, @JsonProperty("_meta") JsonNode meta)
@@ -46,7 +64,14 @@ public sealed interface Content {
         }
     }
 
-    /** Audio, base64 in {@code data}. */
+    /**
+     * Audio, base64 in {@code data}.
+     *
+     * @param data        the audio, base64-encoded
+     * @param mimeType    its MIME type, such as {@code audio/wav}
+     * @param annotations hints for the client about the audience and priority, or {@code null}
+     * @param meta        {@code _meta}, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonDeserialize(using = JsonDeserializer.None.class)
     record Audio(String data, String mimeType, Annotations annotations, @JsonProperty("_meta") JsonNode meta)
@@ -57,7 +82,19 @@ public sealed interface Content {
         }
     }
 
-    /** A link to a resource the client may read (it need not be listed by {@code resources/list}). */
+    /**
+     * A link to a resource the client may read (it need not be listed by {@code resources/list}).
+     *
+     * @param uri         the resource's URI
+     * @param name        a programmatic name
+     * @param title       a display name, or {@code null}
+     * @param description what it is, or {@code null}
+     * @param mimeType    its MIME type, or {@code null}
+     * @param size        its size in bytes, or {@code null}
+     * @param annotations hints for the client about the audience and priority, or {@code null}
+     * @param icons       icons for it, or {@code null}
+     * @param meta        {@code _meta}, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonDeserialize(using = JsonDeserializer.None.class)
     record ResourceLink(String uri, String name, String title, String description, String mimeType, Long size,
@@ -69,7 +106,13 @@ public sealed interface Content {
         }
     }
 
-    /** A resource embedded whole. */
+    /**
+     * A resource embedded whole.
+     *
+     * @param resource    the resource's contents
+     * @param annotations hints for the client about the audience and priority, or {@code null}
+     * @param meta        {@code _meta}, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonDeserialize(using = JsonDeserializer.None.class)
     record EmbeddedResource(ResourceContents resource, Annotations annotations, @JsonProperty("_meta") JsonNode meta)
@@ -80,7 +123,12 @@ public sealed interface Content {
         }
     }
 
-    /** A block of a type this revision does not define (such as sampling's {@code tool_use}); {@code json} is all of it. */
+    /**
+     * A block of a type this revision does not define (such as sampling's {@code tool_use}); {@code json} is all of it.
+     *
+     * @param type the block's {@code type}
+     * @param json the whole block, as it arrived and as it is written back
+     */
     record Unknown(String type, @com.fasterxml.jackson.annotation.JsonValue JsonNode json) implements Content {
     }
 
@@ -106,6 +154,8 @@ public sealed interface Content {
      * Reads a block from its JSON by its {@code type}: text by hand (the common case, on every tool call), the others
      * through Jackson; a type this revision does not know becomes {@link Unknown}.
      *
+     * @param node the block's JSON
+     * @return the block
      * @throws IllegalArgumentException when the block is not an object or does not fit its type
      */
     static Content of(JsonNode node) {

@@ -14,9 +14,14 @@ import java.util.Objects;
 public record ElicitationResult(Action action, Map<String, Object> content) {
     /** What the user did. */
     public enum Action {
-        ACCEPT, DECLINE, CANCEL;
+        /** The user accepted: submitted the form, or agreed to go to the URL. */
+        ACCEPT,
+        /** The user explicitly declined. */
+        DECLINE,
+        /** The user dismissed the request without choosing. */
+        CANCEL;
 
-        /** The name on the wire, such as {@code "accept"}. */
+        /** {@return the name on the wire, such as {@code "accept"}} */
         @com.fasterxml.jackson.annotation.JsonValue
         public String wireName() {
             return name().toLowerCase(java.util.Locale.ROOT);
@@ -25,6 +30,8 @@ public record ElicitationResult(Action action, Map<String, Object> content) {
         /**
          * Parses a wire name.
          *
+         * @param wireName {@code accept}, {@code decline} or {@code cancel}, in any case
+         * @return the action
          * @throws IllegalArgumentException if it is none of {@code accept}, {@code decline}, {@code cancel}
          */
         @com.fasterxml.jackson.annotation.JsonCreator
@@ -33,23 +40,33 @@ public record ElicitationResult(Action action, Map<String, Object> content) {
         }
     }
 
+    /**
+     * Checks the action and copies the content; {@code null} content stands for none.
+     *
+     * @throws NullPointerException if {@code action} is {@code null}
+     */
     public ElicitationResult {
         Objects.requireNonNull(action, "action");
         content = content == null ? Map.of() : java.util.Collections.unmodifiableMap(
                 new java.util.LinkedHashMap<>(content));
     }
 
-    /** The user accepted with these values (form mode) or agreed to go to the URL (URL mode, empty values). */
+    /**
+     * {@return an answer that says the user accepted with these values (form mode) or agreed to go to the URL (URL
+     * mode, empty values)}
+     *
+     * @param content the values entered, by field name
+     */
     public static ElicitationResult accept(Map<String, ?> content) {
         return new ElicitationResult(Action.ACCEPT, Map.copyOf(content));
     }
 
-    /** The user explicitly declined. */
+    /** {@return an answer that says the user explicitly declined} */
     public static ElicitationResult decline() {
         return new ElicitationResult(Action.DECLINE, Map.of());
     }
 
-    /** The user dismissed the request without choosing. */
+    /** {@return an answer that says the user dismissed the request without choosing} */
     public static ElicitationResult cancel() {
         return new ElicitationResult(Action.CANCEL, Map.of());
     }

@@ -12,6 +12,13 @@ public final class Handlers {
      */
     @FunctionalInterface
     public interface Sampling {
+        /**
+         * Samples the host's model.
+         *
+         * @param request the messages and the model preferences
+         * @return the model's answer
+         * @throws Exception anything; it becomes a JSON-RPC error
+         */
         SamplingResult createMessage(SamplingRequest request) throws Exception;
     }
 
@@ -21,12 +28,25 @@ public final class Handlers {
      */
     @FunctionalInterface
     public interface Elicitation {
+        /**
+         * Asks the user.
+         *
+         * @param request the form or the URL to show the user
+         * @return the user's answer
+         * @throws Exception anything; it becomes a JSON-RPC error
+         */
         ElicitationResult elicit(ElicitationRequest request) throws Exception;
     }
 
     /** Answers {@code roots/list}. Threads as for {@link Sampling}. */
     @FunctionalInterface
     public interface Roots {
+        /**
+         * Lists the host's roots, now.
+         *
+         * @return the roots
+         * @throws Exception anything; it becomes a JSON-RPC error
+         */
         java.util.List<Root> roots() throws Exception;
     }
 }

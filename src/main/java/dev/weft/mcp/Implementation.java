@@ -10,11 +10,22 @@ import java.util.Objects;
  * @param title   a display name, or {@code null}
  */
 public record Implementation(String name, String version, String title) {
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException if {@code name} or {@code version} is {@code null}
+     */
     public Implementation {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(version, "version");
     }
 
+    /**
+     * {@return an implementation without a display name}
+     *
+     * @param name    a programmatic name
+     * @param version its version
+     */
     public static Implementation of(String name, String version) {
         return new Implementation(name, version, null);
     }

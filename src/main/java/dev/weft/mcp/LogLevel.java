@@ -6,15 +6,35 @@ import java.util.Locale;
 
 /** The syslog severities MCP logging uses, least severe first. */
 public enum LogLevel {
-    DEBUG, INFO, NOTICE, WARNING, ERROR, CRITICAL, ALERT, EMERGENCY;
+    /** Detailed information for debugging. */
+    DEBUG,
+    /** Informational messages. */
+    INFO,
+    /** Normal but significant events. */
+    NOTICE,
+    /** Warning conditions. */
+    WARNING,
+    /** Error conditions. */
+    ERROR,
+    /** Critical conditions. */
+    CRITICAL,
+    /** Action must be taken immediately. */
+    ALERT,
+    /** The system is unusable. */
+    EMERGENCY;
 
-    /** The name on the wire, such as {@code "warning"}. */
+    /** {@return the name on the wire, such as {@code "warning"}} */
     @JsonValue
     public String wireName() {
         return name().toLowerCase(Locale.ROOT);
     }
 
-    /** Parses a wire name; an unknown one is {@link #INFO} (a newer peer's level must not break logging). */
+    /**
+     * Parses a wire name; an unknown one is {@link #INFO} (a newer peer's level must not break logging).
+     *
+     * @param wireName the name, in any case, or {@code null}
+     * @return the level
+     */
     @JsonCreator
     public static LogLevel parse(String wireName) {
         try {

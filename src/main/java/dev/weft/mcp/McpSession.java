@@ -76,6 +76,9 @@ public final class McpSession implements AutoCloseable {
      * {@code notifications/initialized}. The session owns the transport from now on; when the handshake fails, the
      * transport is closed before this throws.
      *
+     * @param transport the transport, not yet read by anyone
+     * @param options   the client info, the handlers and the timeouts
+     * @return the initialized session; any thread may use it
      * @throws UnsupportedProtocolVersionException the server answered with a revision this client does not speak
      * @throws dev.weft.jsonrpc.RpcException       the handshake failed (see the class comment)
      */
@@ -91,7 +94,13 @@ public final class McpSession implements AutoCloseable {
         }
     }
 
-    /** Opens a session with the {@linkplain McpClientOptions#defaults() default options}. */
+    /**
+     * Opens a session with the {@linkplain McpClientOptions#defaults() default options}; see
+     * {@link #open(Transport, McpClientOptions)}.
+     *
+     * @param transport the transport, not yet read by anyone
+     * @return the initialized session; any thread may use it
+     */
     public static McpSession open(Transport transport) {
         return open(transport, McpClientOptions.defaults());
     }
@@ -161,22 +170,22 @@ public final class McpSession implements AutoCloseable {
 
     // ---- what the server said -------------------------------------------------------------------------------------
 
-    /** The protocol revision the server chose. */
+    /** {@return the protocol revision the server chose} */
     public String protocolVersion() {
         return handshake.protocolVersion();
     }
 
-    /** The server's name and version. */
+    /** {@return the server's name and version} */
     public Implementation serverInfo() {
         return handshake.serverInfo();
     }
 
-    /** What the server can do. */
+    /** {@return what the server can do} */
     public ServerCapabilities serverCapabilities() {
         return handshake.capabilities();
     }
 
-    /** The server's instructions for using it, if it gave any. */
+    /** {@return the server's instructions for using it, if it gave any} */
     public Optional<String> instructions() {
         return Optional.ofNullable(handshake.instructions());
     }
@@ -188,17 +197,30 @@ public final class McpSession implements AutoCloseable {
         request("ping", null, RequestOptions.DEFAULT);
     }
 
-    /** Every tool the server offers, following each {@code nextCursor}. */
+    /** {@return every tool the server offers, following each {@code nextCursor}} */
     public List<Tool> listTools() {
         return listAll("tools/list", "tools", Tool.class);
     }
 
-    /** Calls a tool and returns its result, {@code isError} included. */
+    /**
+     * Calls a tool and returns its result, {@code isError} included.
+     *
+     * @param name      the tool's name
+     * @param arguments the arguments, by name, or {@code null} for none
+     * @return the result
+     */
     public CallToolResult callTool(String name, Map<String, ?> arguments) {
         return callTool(name, arguments, RequestOptions.DEFAULT);
     }
 
-    /** Calls a tool with options: a timeout, an idle timeout, progress, throwing on {@code isError}. */
+    /**
+     * Calls a tool with options: a timeout, an idle timeout, progress, throwing on {@code isError}.
+     *
+     * @param name      the tool's name
+     * @param arguments the arguments, by name, or {@code null} for none
+     * @param options   the request's options
+     * @return the result
+     */
     public CallToolResult callTool(String name, Map<String, ?> arguments, RequestOptions options) {
         return callTool(name, McpJson.tree(arguments), options);
     }
@@ -206,6 +228,10 @@ public final class McpSession implements AutoCloseable {
     /**
      * Calls a tool with arguments as a JSON object.
      *
+     * @param name      the tool's name
+     * @param arguments the arguments, a JSON object, or {@code null} for none
+     * @param options   the request's options
+     * @return the result
      * @throws ToolErrorException when the tool reports an error and {@code options} asked for an exception
      */
     public CallToolResult callTool(String name, JsonNode arguments, RequestOptions options) {
@@ -231,22 +257,33 @@ public final class McpSession implements AutoCloseable {
         return mapped;
     }
 
-    /** Every resource the server lists, following each {@code nextCursor}. */
+    /** {@return every resource the server lists, following each {@code nextCursor}} */
     public List<Resource> listResources() {
         return listAll("resources/list", "resources", Resource.class);
     }
 
-    /** Every resource template the server lists, following each {@code nextCursor}. */
+    /** {@return every resource template the server lists, following each {@code nextCursor}} */
     public List<ResourceTemplate> listResourceTemplates() {
         return listAll("resources/templates/list", "resourceTemplates", ResourceTemplate.class);
     }
 
-    /** Reads a resource; a resource may have several contents (a directory, say). */
+    /**
+     * Reads a resource; a resource may have several contents (a directory, say).
+     *
+     * @param uri the resource's URI
+     * @return its contents
+     */
     public List<ResourceContents> readResource(String uri) {
         return readResource(uri, RequestOptions.DEFAULT);
     }
 
-    /** Reads a resource with options. */
+    /**
+     * Reads a resource with options.
+     *
+     * @param uri     the resource's URI
+     * @param options the request's options
+     * @return its contents
+     */
     public List<ResourceContents> readResource(String uri, RequestOptions options) {
         RequestId id = nextId();
         JsonNode result = send("resources/read", McpJson.object().put("uri", Objects.requireNonNull(uri, "uri")),
@@ -254,29 +291,50 @@ public final class McpSession implements AutoCloseable {
         return mapList("resources/read", id, result.path("contents"), ResourceContents.class);
     }
 
-    /** Asks for {@code notifications/resources/updated} when the resource changes (see {@link ServerEvents}). */
+    /**
+     * Asks for {@code notifications/resources/updated} when the resource changes (see {@link ServerEvents}).
+     *
+     * @param uri the resource's URI
+     */
     public void subscribe(String uri) {
         request("resources/subscribe", McpJson.object().put("uri", Objects.requireNonNull(uri, "uri")),
                 RequestOptions.DEFAULT);
     }
 
-    /** Stops the updates {@link #subscribe} asked for. */
+    /**
+     * Stops the updates {@link #subscribe} asked for.
+     *
+     * @param uri the resource's URI
+     */
     public void unsubscribe(String uri) {
         request("resources/unsubscribe", McpJson.object().put("uri", Objects.requireNonNull(uri, "uri")),
                 RequestOptions.DEFAULT);
     }
 
-    /** Every prompt the server offers, following each {@code nextCursor}. */
+    /** {@return every prompt the server offers, following each {@code nextCursor}} */
     public List<Prompt> listPrompts() {
         return listAll("prompts/list", "prompts", Prompt.class);
     }
 
-    /** Gets a prompt with its arguments filled in. */
+    /**
+     * Gets a prompt with its arguments filled in.
+     *
+     * @param name      the prompt's name
+     * @param arguments its arguments, by name, or {@code null}
+     * @return the prompt's messages
+     */
     public PromptResult getPrompt(String name, Map<String, String> arguments) {
         return getPrompt(name, arguments, RequestOptions.DEFAULT);
     }
 
-    /** Gets a prompt with options. */
+    /**
+     * Gets a prompt with options.
+     *
+     * @param name      the prompt's name
+     * @param arguments its arguments, by name, or {@code null}
+     * @param options   the request's options
+     * @return the prompt's messages
+     */
     public PromptResult getPrompt(String name, Map<String, String> arguments, RequestOptions options) {
         ObjectNode params = McpJson.object().put("name", Objects.requireNonNull(name, "name"));
         if (arguments != null) {
@@ -289,7 +347,11 @@ public final class McpSession implements AutoCloseable {
     /**
      * Asks for completions of an argument's value ({@code completion/complete}).
      *
-     * @param context the values of the other arguments already chosen, or {@code null}
+     * @param ref      the prompt or resource template
+     * @param argument the argument's name
+     * @param value    what the user has typed so far
+     * @param context  the values of the other arguments already chosen, or {@code null}
+     * @return the suggestions
      */
     public Completion complete(Completion.Reference ref, String argument, String value, Map<String, String> context) {
         ObjectNode params = McpJson.object();
@@ -304,7 +366,11 @@ public final class McpSession implements AutoCloseable {
         return map("completion/complete", id, result.path("completion"), Completion.class);
     }
 
-    /** Sets the lowest level of the log messages the server sends ({@code logging/setLevel}). */
+    /**
+     * Sets the lowest level of the log messages the server sends ({@code logging/setLevel}).
+     *
+     * @param level the level
+     */
     public void setLogLevel(LogLevel level) {
         request("logging/setLevel", McpJson.object().put("level", level.wireName()), RequestOptions.DEFAULT);
     }
@@ -317,44 +383,65 @@ public final class McpSession implements AutoCloseable {
     /**
      * Sends any request and returns its raw result: for methods this class has no typed form of (tasks, extensions).
      * Progress and timeouts work as for the typed methods.
+     *
+     * @param method  the method
+     * @param params  an object or array node, or {@code null}
+     * @param options the request's options
+     * @return the raw result
      */
     public JsonNode request(String method, JsonNode params, RequestOptions options) {
         return send(method, params, options, nextId());
     }
 
-    /** Sends any notification. */
+    /**
+     * Sends any notification.
+     *
+     * @param method the method
+     * @param params an object or array node, or {@code null}
+     */
     public void notify(String method, JsonNode params) {
         connection.notify(method, params);
     }
 
     // ---- lifecycle ------------------------------------------------------------------------------------------------
 
-    /** Whether the session is open: its transport has not ended and it was not closed. */
+    /** {@return whether the session is open: its transport has not ended and it was not closed} */
     public boolean isOpen() {
         return connection.isOpen();
     }
 
-    /** Why the session ended, once it has: the transport's error, or a close. */
+    /** {@return why the session ended, once it has: the transport's error, or a close} */
     public Optional<Throwable> closedCause() {
         return connection.closedCause();
     }
 
-    /** Blocks until the session ends, and returns why. */
+    /**
+     * Blocks until the session ends, and returns why.
+     *
+     * @return why the session ended: the transport's error, or a close
+     * @throws InterruptedException if the calling thread was interrupted while waiting
+     */
     public Throwable awaitClosed() throws InterruptedException {
         return connection.awaitClosed();
     }
 
-    /** Like {@link #awaitClosed()}, giving up after {@code timeout}; {@code null} if still open then. */
+    /**
+     * Like {@link #awaitClosed()}, giving up after {@code timeout}.
+     *
+     * @param timeout how long to wait
+     * @return why the session ended, or {@code null} if it was still open after {@code timeout}
+     * @throws InterruptedException if the calling thread was interrupted while waiting
+     */
     public Throwable awaitClosed(Duration timeout) throws InterruptedException {
         return connection.awaitClosed(timeout);
     }
 
-    /** The number of this session's requests waiting for an answer. */
+    /** {@return the number of this session's requests waiting for an answer} */
     public int pendingRequests() {
         return connection.pendingCalls();
     }
 
-    /** The transport's description, as errors name it. */
+    /** {@return the transport's description, as errors name it} */
     public String describe() {
         return connection.describe();
     }

@@ -8,16 +8,29 @@ import java.util.List;
 /**
  * A prompt template a server offers ({@code prompts/list}); immutable.
  *
- * @param arguments the arguments it takes (never {@code null})
+ * @param name        a programmatic name, which {@code prompts/get} takes
+ * @param title       a display name, or {@code null}
+ * @param description what it is for, or {@code null}
+ * @param arguments   the arguments it takes (never {@code null})
+ * @param icons       icons for it, or {@code null}
+ * @param meta        {@code _meta}, or {@code null}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Prompt(String name, String title, String description, List<Argument> arguments, List<Icon> icons,
                      @JsonProperty("_meta") JsonNode meta) {
+    /** Copies the arguments; {@code null} stands for none. */
     public Prompt {
         arguments = arguments == null ? List.of() : List.copyOf(arguments);
     }
 
-    /** One argument of a prompt. */
+    /**
+     * One argument of a prompt.
+     *
+     * @param name        its name, the key in {@code prompts/get}'s {@code arguments}
+     * @param title       a display name, or {@code null}
+     * @param description what it means, or {@code null}
+     * @param required    whether {@code prompts/get} must give it
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Argument(String name, String title, String description, boolean required) {
     }

@@ -8,15 +8,23 @@ import java.util.List;
 /**
  * The result of {@code prompts/get}: the prompt's messages with its arguments filled in; immutable.
  *
- * @param messages the messages (never {@code null})
+ * @param description what the prompt is for, or {@code null}
+ * @param messages    the messages (never {@code null})
+ * @param meta        {@code _meta}, or {@code null}
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record PromptResult(String description, List<Message> messages, @JsonProperty("_meta") JsonNode meta) {
+    /** Copies the messages; {@code null} stands for none. */
     public PromptResult {
         messages = messages == null ? List.of() : List.copyOf(messages);
     }
 
-    /** One message: a role ({@code user} or {@code assistant}) and one content block. */
+    /**
+     * One message: a role ({@code user} or {@code assistant}) and one content block.
+     *
+     * @param role    {@code user} or {@code assistant}
+     * @param content the message's content
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Message(String role, Content content) {
     }

@@ -22,6 +22,11 @@ public record RequestOptions(Duration timeout, Duration idleTimeout, Consumer<Pr
     /** The session's default timeout, no idle timeout, no progress, tool errors returned as results. */
     public static final RequestOptions DEFAULT = new RequestOptions(null, null, null, false);
 
+    /**
+     * Checks the timeouts.
+     *
+     * @throws IllegalArgumentException if a timeout is zero or negative
+     */
     public RequestOptions {
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
@@ -31,21 +36,43 @@ public record RequestOptions(Duration timeout, Duration idleTimeout, Consumer<Pr
         }
     }
 
+    /**
+     * {@return these options with another {@link #timeout() timeout}}
+     *
+     * @param timeout the longest the request may take in all
+     */
     public RequestOptions withTimeout(Duration timeout) {
         return new RequestOptions(Objects.requireNonNull(timeout, "timeout"), idleTimeout, onProgress,
                 throwOnToolError);
     }
 
+    /**
+     * {@return these options with another {@link #idleTimeout() idleTimeout}}
+     *
+     * @param idleTimeout the longest it may go without a progress notification; setting it asks the server for
+     *                    progress
+     */
     public RequestOptions withIdleTimeout(Duration idleTimeout) {
         return new RequestOptions(timeout, Objects.requireNonNull(idleTimeout, "idleTimeout"), onProgress,
                 throwOnToolError);
     }
 
+    /**
+     * {@return these options with another {@link #onProgress() onProgress}, which asks the server for progress}
+     *
+     * @param onProgress receives the request's progress notifications on the calling thread, before the result
+     */
     public RequestOptions withProgress(Consumer<Progress> onProgress) {
         return new RequestOptions(timeout, idleTimeout, Objects.requireNonNull(onProgress, "onProgress"),
                 throwOnToolError);
     }
 
+    /**
+     * {@return these options with {@link #throwOnToolError() throwOnToolError} set to {@code throwOnToolError}}
+     *
+     * @param throwOnToolError for {@code tools/call}: throw {@link ToolErrorException} when the tool reports an error
+     *                         ({@code isError}), instead of returning that result
+     */
     public RequestOptions withThrowOnToolError(boolean throwOnToolError) {
         return new RequestOptions(timeout, idleTimeout, onProgress, throwOnToolError);
     }

@@ -5,7 +5,20 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
-/** A resource a server lists ({@code resources/list}); immutable. Fields other than {@code uri} and {@code name} may be {@code null}. */
+/**
+ * A resource a server lists ({@code resources/list}); immutable. Fields other than {@code uri} and {@code name} may be
+ * {@code null}.
+ *
+ * @param uri         the resource's URI, which {@code resources/read} takes
+ * @param name        a programmatic name
+ * @param title       a display name
+ * @param description what it is
+ * @param mimeType    its MIME type
+ * @param size        its size in bytes
+ * @param annotations hints for the client about the audience and priority
+ * @param icons       icons for it
+ * @param meta        {@code _meta}
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Resource(String uri, String name, String title, String description, String mimeType, Long size,
                        Annotations annotations, List<Icon> icons, @JsonProperty("_meta") JsonNode meta) {

@@ -13,25 +13,39 @@ import java.io.IOException;
 @JsonDeserialize(using = ResourceContents.Reader.class)
 public sealed interface ResourceContents {
 
-    /** The resource's URI. */
+    /** {@return the resource's URI} */
     String uri();
 
-    /** Its MIME type, or {@code null}. */
+    /** {@return its MIME type, or {@code null}} */
     String mimeType();
 
-    /** Text contents. */
+    /**
+     * Text contents.
+     *
+     * @param uri      the resource's URI
+     * @param mimeType its MIME type, or {@code null}
+     * @param text     the text
+     * @param meta     {@code _meta}, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonDeserialize(using = JsonDeserializer.None.class)
     record Text(String uri, String mimeType, String text, @JsonProperty("_meta") JsonNode meta)
             implements ResourceContents {
     }
 
-    /** Binary contents, base64 in {@code blob}. */
+    /**
+     * Binary contents, base64 in {@code blob}.
+     *
+     * @param uri      the resource's URI
+     * @param mimeType its MIME type, or {@code null}
+     * @param blob     the bytes, base64-encoded
+     * @param meta     {@code _meta}, or {@code null}
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonDeserialize(using = JsonDeserializer.None.class)
     record Blob(String uri, String mimeType, String blob, @JsonProperty("_meta") JsonNode meta)
             implements ResourceContents {
-        /** The decoded bytes. */
+        /** {@return the decoded bytes} */
         public byte[] bytes() {
             return java.util.Base64.getDecoder().decode(blob);
         }

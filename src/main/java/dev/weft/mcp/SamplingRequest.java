@@ -26,6 +26,7 @@ public record SamplingRequest(List<Message> messages, String systemPrompt, int m
                               List<String> stopSequences, JsonNode modelPreferences, String includeContext,
                               JsonNode metadata, JsonNode tools, JsonNode toolChoice,
                               @JsonProperty("_meta") JsonNode meta) {
+    /** Copies the messages; {@code null} stands for none. */
     public SamplingRequest {
         messages = messages == null ? List.of() : List.copyOf(messages);
     }
@@ -33,10 +34,13 @@ public record SamplingRequest(List<Message> messages, String systemPrompt, int m
     /**
      * One message of the conversation: a role and its content, which is one block or (since 2025-11-25) an array of
      * blocks, kept as it came; {@link #blocks()} reads it either way.
+     *
+     * @param role    {@code user} or {@code assistant}
+     * @param content one content block or an array of them
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     public record Message(String role, JsonNode content) {
-        /** The content as blocks, whether it came as one block or as an array. */
+        /** {@return the content as blocks, whether it came as one block or as an array} */
         public List<Content> blocks() {
             List<Content> blocks = new ArrayList<>();
             if (content == null) {

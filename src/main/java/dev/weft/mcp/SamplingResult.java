@@ -11,13 +11,23 @@ import java.util.Objects;
  * @param stopReason {@code endTurn}, {@code stopSequence}, {@code maxTokens}, {@code toolUse} or other; or {@code null}
  */
 public record SamplingResult(String role, Content content, String model, String stopReason) {
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException if {@code role}, {@code content} or {@code model} is {@code null}
+     */
     public SamplingResult {
         Objects.requireNonNull(role, "role");
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(model, "model");
     }
 
-    /** An assistant's text answer that ended its turn. */
+    /**
+     * {@return an assistant's text answer that ended its turn}
+     *
+     * @param model the model that produced it
+     * @param text  the answer
+     */
     public static SamplingResult text(String model, String text) {
         return new SamplingResult("assistant", new Content.Text(text), model, "endTurn");
     }

@@ -12,7 +12,11 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public interface ServerEvents {
 
-    /** A log message ({@code notifications/message}), at or above the level set with {@code logging/setLevel}. */
+    /**
+     * A log message ({@code notifications/message}), at or above the level set with {@code logging/setLevel}.
+     *
+     * @param message the message
+     */
     default void onLog(LogMessage message) {
     }
 
@@ -28,15 +32,28 @@ public interface ServerEvents {
     default void onPromptsChanged() {
     }
 
-    /** A subscribed resource changed ({@code notifications/resources/updated}). */
+    /**
+     * A subscribed resource changed ({@code notifications/resources/updated}).
+     *
+     * @param uri the resource's URI
+     */
     default void onResourceUpdated(String uri) {
     }
 
-    /** A URL-mode elicitation finished ({@code notifications/elicitation/complete}). */
+    /**
+     * A URL-mode elicitation finished ({@code notifications/elicitation/complete}).
+     *
+     * @param elicitationId the id of the elicitation
+     */
     default void onElicitationComplete(String elicitationId) {
     }
 
-    /** Any other notification, such as {@code notifications/tasks/status} or progress for no pending call. */
+    /**
+     * Any other notification, such as {@code notifications/tasks/status} or progress for no pending call.
+     *
+     * @param method the notification's method
+     * @param params its params, or {@code null}
+     */
     default void onNotification(String method, JsonNode params) {
     }
 }

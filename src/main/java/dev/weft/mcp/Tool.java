@@ -24,8 +24,8 @@ public record Tool(String name, String title, String description, JsonNode input
                    @JsonProperty("_meta") JsonNode meta) {
 
     /**
-     * Whether a call may safely run twice: the tool says it is read-only or idempotent. Hints from an untrusted server
-     * are only hints; they decide retries, never authorization.
+     * {@return whether a call may safely run twice: the tool says it is read-only or idempotent} Hints from an
+     * untrusted server are only hints; they decide retries, never authorization.
      */
     public boolean safeToRetry() {
         return annotations != null && (Boolean.TRUE.equals(annotations.readOnlyHint())

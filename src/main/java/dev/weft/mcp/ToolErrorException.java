@@ -11,11 +11,21 @@ public final class ToolErrorException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private static final int EXCERPT = 500;
 
+    /** The tool's name. */
     private final String tool;
     private final transient RequestId id;
+    /** The transport's description. */
     private final String transport;
     private final transient CallToolResult result;
 
+    /**
+     * Creates the exception.
+     *
+     * @param tool      the tool's name
+     * @param id        the request id of the call
+     * @param transport the transport's description
+     * @param result    the result, whose text goes into the message (its first 500 characters)
+     */
     public ToolErrorException(String tool, RequestId id, String transport, CallToolResult result) {
         super("tools/call " + tool + " (id " + id + ") on " + transport + ": the tool reported an error: "
                 + excerpt(result.text()));
@@ -29,22 +39,22 @@ public final class ToolErrorException extends RuntimeException {
         return text.length() <= EXCERPT ? text : text.substring(0, EXCERPT) + "...";
     }
 
-    /** The tool's name. */
+    /** {@return the tool's name} */
     public String tool() {
         return tool;
     }
 
-    /** The request id of the call. */
+    /** {@return the request id of the call} Not serialized: {@code null} after deserialization. */
     public RequestId id() {
         return id;
     }
 
-    /** The transport's description. */
+    /** {@return the transport's description} */
     public String transport() {
         return transport;
     }
 
-    /** The result as the tool returned it. */
+    /** {@return the result as the tool returned it} Not serialized: {@code null} after deserialization. */
     public CallToolResult result() {
         return result;
     }

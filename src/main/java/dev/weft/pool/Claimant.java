@@ -20,6 +20,11 @@ import java.util.Objects;
  */
 public record Claimant(ServerEvents events, Handlers.Sampling sampling, Handlers.Elicitation elicitation,
                        Handlers.Roots roots) {
+    /**
+     * Checks the components.
+     *
+     * @throws NullPointerException if {@code events} is {@code null}
+     */
     public Claimant {
         Objects.requireNonNull(events, "events");
     }

@@ -12,12 +12,18 @@ public final class SessionCreationException extends RuntimeException {
 
     private final transient TransportKey key;
 
+    /**
+     * Creates the exception.
+     *
+     * @param key   the key whose session could not be made
+     * @param cause why, shared by every caller that waited for the attempt
+     */
     public SessionCreationException(TransportKey key, Throwable cause) {
         super("creating the session for " + key + " failed: " + cause, cause);
         this.key = key;
     }
 
-    /** The key whose session could not be made. */
+    /** {@return the key whose session could not be made} Not serialized: {@code null} after deserialization. */
     public TransportKey key() {
         return key;
     }

@@ -18,12 +18,15 @@ public interface SessionFactory {
     /**
      * Opens a live session for {@code key} with {@code options}. On failure it throws, having closed whatever it opened.
      *
+     * @param key     the server to reach
+     * @param options the client options to initialize with, as the pool gives them
+     * @return the initialized session
      * @throws Exception why the session could not be made; every caller that waited for this attempt gets it as the
      *                   cause of a {@link SessionCreationException}
      */
     McpSession open(TransportKey key, McpClientOptions options) throws Exception;
 
-    /** The default: {@link TransportKey#open()} for the transport, then {@link McpSession#open}. */
+    /** {@return the default: {@link TransportKey#open()} for the transport, then {@link McpSession#open}} */
     static SessionFactory standard() {
         return (key, options) -> McpSession.open(key.open(), options);
     }

@@ -141,7 +141,12 @@ public final class SessionPool implements AutoCloseable {
                 : Thread.ofVirtual().name(name + "-housekeeper").unstarted(this::housekeep);
     }
 
-    /** Opens a pool with {@code options}. */
+    /**
+     * Opens a pool with {@code options}.
+     *
+     * @param options the limits, the client options and the session factory
+     * @return the open pool; any thread may use it
+     */
     public static SessionPool open(SessionPoolOptions options) {
         SessionPool pool = new SessionPool(options, System::nanoTime);
         if (pool.housekeeper != null) {
@@ -150,7 +155,11 @@ public final class SessionPool implements AutoCloseable {
         return pool;
     }
 
-    /** Opens a pool with the {@linkplain SessionPoolOptions#defaults() default options}. */
+    /**
+     * Opens a pool with the {@linkplain SessionPoolOptions#defaults() default options}.
+     *
+     * @return the open pool; any thread may use it
+     */
     public static SessionPool open() {
         return open(SessionPoolOptions.defaults());
     }
@@ -159,6 +168,8 @@ public final class SessionPool implements AutoCloseable {
      * The live session for {@code key}, made now if there is none. Every caller of one key gets the same session while
      * it lives; a session that died is replaced by the first caller after its death.
      *
+     * @param key the server
+     * @return the live session, shared with every caller of {@code key}; the pool closes it (see {@link #evict})
      * @throws SessionCreationException  if making the session failed or took longer than the creation timeout, for this
      *                                   caller or for the one it waited for; if the caller was interrupted while waiting
      *                                   (the cause is an {@link InterruptedException}, the flag is set again)
@@ -201,7 +212,11 @@ public final class SessionPool implements AutoCloseable {
         }
     }
 
-    /** The live session for {@code key} if there is one; never makes one, never blocks. */
+    /**
+     * {@return the live session for {@code key} if there is one; never makes one, never blocks}
+     *
+     * @param key the server
+     */
     public Optional<McpSession> sessionIfPresent(TransportKey key) {
         Slot slot = slots.get(Objects.requireNonNull(key, "key"));
         Entry entry = slot == null ? null : slot.entry;
@@ -212,6 +227,7 @@ public final class SessionPool implements AutoCloseable {
      * Closes the session of {@code key}, if there is one, so that the next caller gets a fresh one. Returns at once;
      * the session closes on a thread of its own (calls in flight on it fail).
      *
+     * @param key the server
      * @return whether there was a session to close
      */
     public boolean evict(TransportKey key) {
@@ -220,7 +236,10 @@ public final class SessionPool implements AutoCloseable {
         return entry != null && discard(entry, "evicted");
     }
 
-    /** An open claim on a session's server-to-client traffic; {@link #close()} withdraws it. */
+    /**
+     * An open claim on a session's server-to-client traffic; {@link #close()} withdraws it. Any thread may close it;
+     * that never blocks.
+     */
     public interface Claim extends AutoCloseable {
         /** Withdraws the claim. Idempotent. */
         @Override
@@ -231,6 +250,10 @@ public final class SessionPool implements AutoCloseable {
      * Claims {@code session}'s notifications and requests for {@code claimant} until the claim is closed (see
      * {@link Claimant}). A conversation claims the session around each of its calls. A session that is not (or no
      * longer) the pool's gets a claim that does nothing. Any thread; never blocks.
+     *
+     * @param session  a session of this pool's
+     * @param claimant where the session's notifications and requests go while the claim is open
+     * @return the claim; close it when the call is done
      */
     public Claim claim(McpSession session, Claimant claimant) {
         Routes sessionRoutes = routes.get(Objects.requireNonNull(session, "session"));
@@ -238,7 +261,7 @@ public final class SessionPool implements AutoCloseable {
         return sessionRoutes == null ? () -> { } : sessionRoutes.claim(claimant);
     }
 
-    /** How many sessions the pool holds, those being made included. */
+    /** {@return how many sessions the pool holds, those being made included} */
     public int size() {
         lock.lock();
         try {

@@ -12,13 +12,19 @@ public final class SessionPoolFullException extends RuntimeException {
 
     private final transient TransportKey key;
 
+    /**
+     * Creates the exception.
+     *
+     * @param key         the key a session was asked for
+     * @param maxSessions the pool's maximum, for the message
+     */
     public SessionPoolFullException(TransportKey key, int maxSessions) {
         super("no session for " + key + ": the pool holds its maximum of " + maxSessions
                 + " sessions and none is idle");
         this.key = key;
     }
 
-    /** The key whose session could not be made. */
+    /** {@return the key whose session could not be made} Not serialized: {@code null} after deserialization. */
     public TransportKey key() {
         return key;
     }

@@ -53,33 +53,66 @@ public record SessionPoolOptions(int maxSessions, Duration idleTimeout, Duration
      * At most 256 sessions, closed after 10 minutes unused, 60 s to make one, 10 s for one being made to give up at
      * close; the {@linkplain McpClientOptions#defaults() default client options}, the {@linkplain
      * SessionFactory#standard() standard factory}.
+     *
+     * @return the options
      */
     public static SessionPoolOptions defaults() {
         return new SessionPoolOptions(256, Duration.ofMinutes(10), Duration.ofSeconds(60), Duration.ofSeconds(10),
                 McpClientOptions.defaults(), SessionFactory.standard());
     }
 
+    /**
+     * {@return these options with another {@link #maxSessions() maxSessions}}
+     *
+     * @param maxSessions the most sessions the pool holds at once, those being created included
+     */
     public SessionPoolOptions withMaxSessions(int maxSessions) {
         return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 
-    /** @param idleTimeout {@code null} keeps sessions until they die or the pool closes */
+    /**
+     * {@return these options with another {@link #idleTimeout() idleTimeout}}
+     *
+     * @param idleTimeout how long a session may go unused before the pool closes it; {@code null} keeps sessions until
+     *                    they die or the pool closes
+     */
     public SessionPoolOptions withIdleTimeout(Duration idleTimeout) {
         return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 
+    /**
+     * {@return these options with another {@link #creationTimeout() creationTimeout}}
+     *
+     * @param creationTimeout how long making one session may take (starting the process, the handshake) before it is
+     *                        abandoned and its waiters fail
+     */
     public SessionPoolOptions withCreationTimeout(Duration creationTimeout) {
         return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 
+    /**
+     * {@return these options with another {@link #closeTimeout() closeTimeout}}
+     *
+     * @param closeTimeout how long {@link SessionPool#close()} waits for a session being made to give up
+     */
     public SessionPoolOptions withCloseTimeout(Duration closeTimeout) {
         return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 
+    /**
+     * {@return these options with another {@link #factory() factory}}
+     *
+     * @param factory makes a session for a key
+     */
     public SessionPoolOptions withFactory(SessionFactory factory) {
         return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }
 
+    /**
+     * {@return these options with another {@link #clientOptions() clientOptions}}
+     *
+     * @param clientOptions the options of every session
+     */
     public SessionPoolOptions withClientOptions(McpClientOptions clientOptions) {
         return new SessionPoolOptions(maxSessions, idleTimeout, creationTimeout, closeTimeout, clientOptions, factory);
     }

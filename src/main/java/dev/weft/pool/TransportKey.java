@@ -26,6 +26,11 @@ public sealed interface TransportKey permits TransportKey.Stdio, TransportKey.Ht
      * @param directory   the working directory, or {@code null} for ours
      */
     record Stdio(List<String> argv, Map<String, String> environment, Path directory) implements TransportKey {
+        /**
+         * Checks and copies.
+         *
+         * @throws IllegalArgumentException if {@code argv} is empty or its program is blank
+         */
         public Stdio {
             argv = List.copyOf(argv);
             environment = Map.copyOf(environment);
@@ -34,19 +39,28 @@ public sealed interface TransportKey permits TransportKey.Stdio, TransportKey.Ht
             }
         }
 
-        /** This key with {@code name=value} in the environment. */
+        /**
+         * {@return this key with {@code name=value} in the environment}
+         *
+         * @param name  the variable's name
+         * @param value its value
+         */
         public Stdio withEnvironment(String name, String value) {
             Map<String, String> more = new java.util.HashMap<>(environment);
             more.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return new Stdio(argv, more, directory);
         }
 
-        /** This key with another working directory. */
+        /**
+         * {@return this key with another working directory}
+         *
+         * @param directory the working directory, or {@code null} for ours
+         */
         public Stdio withDirectory(Path directory) {
             return new Stdio(argv, environment, directory);
         }
 
-        /** The process spec this key starts, with every other setting at its default. */
+        /** {@return the process spec this key starts, with every other setting at its default} */
         public ProcessSpec processSpec() {
             return ProcessSpec.of(argv.toArray(String[]::new)).withEnvironment(environment).withDirectory(directory);
         }
@@ -71,19 +85,29 @@ public sealed interface TransportKey permits TransportKey.Stdio, TransportKey.Ht
      *                 two sessions
      */
     record Http(URI endpoint, Map<String, String> headers) implements TransportKey {
+        /**
+         * Checks and copies.
+         *
+         * @throws NullPointerException if {@code endpoint} is {@code null}
+         */
         public Http {
             Objects.requireNonNull(endpoint, "endpoint");
             headers = Map.copyOf(headers);
         }
 
-        /** This key with one more header. */
+        /**
+         * {@return this key with one more header}
+         *
+         * @param name  the header's name
+         * @param value its value
+         */
         public Http withHeader(String name, String value) {
             Map<String, String> more = new java.util.HashMap<>(headers);
             more.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
             return new Http(endpoint, more);
         }
 
-        /** The HTTP spec this key opens, with every other setting at its default. */
+        /** {@return the HTTP spec this key opens, with every other setting at its default} */
         public HttpSpec httpSpec() {
             return HttpSpec.of(endpoint).withHeaders(headers);
         }
@@ -100,22 +124,39 @@ public sealed interface TransportKey permits TransportKey.Stdio, TransportKey.Ht
         }
     }
 
-    /** A subprocess running {@code argv}, with our environment and working directory. */
+    /**
+     * {@return a subprocess running {@code argv}, with our environment and working directory}
+     *
+     * @param argv the program and its arguments
+     */
     static Stdio stdio(String... argv) {
         return new Stdio(List.of(argv), Map.of(), null);
     }
 
-    /** A subprocess running {@code argv}, with our environment and working directory. */
+    /**
+     * {@return a subprocess running {@code argv}, with our environment and working directory}
+     *
+     * @param argv the program and its arguments
+     */
     static Stdio stdio(List<String> argv) {
         return new Stdio(argv, Map.of(), null);
     }
 
-    /** A Streamable HTTP endpoint, without extra headers. */
+    /**
+     * {@return a Streamable HTTP endpoint, without extra headers}
+     *
+     * @param endpoint the MCP endpoint, such as {@code http://127.0.0.1:3000/mcp}
+     * @throws IllegalArgumentException if {@code endpoint} is not a valid URI
+     */
     static Http http(String endpoint) {
         return new Http(URI.create(endpoint), Map.of());
     }
 
-    /** A Streamable HTTP endpoint, without extra headers. */
+    /**
+     * {@return a Streamable HTTP endpoint, without extra headers}
+     *
+     * @param endpoint the MCP endpoint
+     */
     static Http http(URI endpoint) {
         return new Http(endpoint, Map.of());
     }
@@ -125,6 +166,7 @@ public sealed interface TransportKey permits TransportKey.Stdio, TransportKey.Ht
      * HTTP transport for {@link Http}. A host that needs other settings gives the pool its own
      * {@link SessionFactory}.
      *
+     * @return the transport, owned by the caller
      * @throws IOException if the process cannot be started or the endpoint is not usable
      */
     Transport open() throws IOException;

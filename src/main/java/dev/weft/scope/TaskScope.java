@@ -42,7 +42,11 @@ import java.util.function.UnaryOperator;
  */
 public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
 
-    /** Opens a scope owned by the current thread, with the default configuration. */
+    /**
+     * Opens a scope owned by the current thread, with the default configuration.
+     *
+     * @return the open scope; only this thread may fork, join and close it
+     */
     static TaskScope open() {
         return open(UnaryOperator.identity());
     }
@@ -51,6 +55,7 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
      * Opens a scope owned by the current thread.
      *
      * @param configure maps the default configuration to the one to use
+     * @return the open scope; only this thread may fork, join and close it
      */
     static TaskScope open(UnaryOperator<Config> configure) {
         Config config = Objects.requireNonNull(configure.apply(Config.DEFAULT), "configuration");
@@ -61,13 +66,21 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
      * Starts a thread that runs {@code task} as a subtask of this scope. If the scope is already cancelled, no thread is
      * started and the returned subtask stays {@link Subtask.State#UNAVAILABLE} forever.
      *
+     * @param <T>  the result type
+     * @param task the subtask's body; its result or exception becomes the subtask's
+     * @return the subtask, whose outcome the owner reads after {@link #join()}
      * @throws WrongThreadException      if the current thread is not the owner
      * @throws IllegalStateException     if the owner has already joined or closed the scope
      * @throws java.util.concurrent.RejectedExecutionException if the thread factory did not create a thread
      */
     <T> Subtask<T> fork(Callable<? extends T> task);
 
-    /** Like {@link #fork(Callable)}, for a task without a result. */
+    /**
+     * Like {@link #fork(Callable)}, for a task without a result.
+     *
+     * @param task the subtask's body
+     * @return the subtask; its result is {@code null}
+     */
     Subtask<Void> fork(Runnable task);
 
     /**
@@ -89,7 +102,10 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
      */
     void cancel();
 
-    /** Whether the scope has been cancelled (by a failure, the timeout, an interrupted join, {@code cancel} or close). */
+    /**
+     * {@return whether the scope has been cancelled} A failure, the timeout, an interrupted join, {@code cancel} and
+     * close each cancel it.
+     */
     boolean isCancelled();
 
     /**
@@ -97,6 +113,7 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
      * thread. Hooks run on the thread that cancels, after the subtasks are interrupted; an exception from a hook is
      * logged and does not stop the others. Any thread may register.
      *
+     * @param hook the action: its {@code close} runs at most once
      * @return a registration whose {@code close} withdraws the hook when the guarded resource is done with
      */
     Registration onCancel(AutoCloseable hook);
@@ -110,7 +127,7 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
     @Override
     void close();
 
-    /** A withdrawable cancel hook. */
+    /** A withdrawable cancel hook. Any thread may withdraw it; that never blocks. */
     interface Registration extends AutoCloseable {
         /** Withdraws the hook; returns without effect if it has already run. */
         @Override
@@ -118,7 +135,8 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
     }
 
     /**
-     * A forked subtask, as its owner sees it.
+     * A forked subtask, as its owner sees it. Any thread may read it; the owner reads its outcome after
+     * {@link TaskScope#join()}, which makes everything the subtask did visible to it.
      *
      * @param <T> the result type
      */
@@ -134,11 +152,11 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
             FAILED
         }
 
-        /** The subtask's state. */
+        /** {@return the subtask's state} */
         State state();
 
         /**
-         * The result.
+         * {@return the result}
          *
          * @throws IllegalStateException if the state is not {@code SUCCESS}, or the caller is the owner and has not
          *                               joined
@@ -147,7 +165,7 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
         T get();
 
         /**
-         * The exception the subtask failed with.
+         * {@return the exception the subtask failed with}
          *
          * @throws IllegalStateException if the state is not {@code FAILED}, or the caller is the owner and has not
          *                               joined
@@ -165,6 +183,11 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
     record Config(String name, ThreadFactory threadFactory, Duration timeout) {
         static final Config DEFAULT = new Config("weft-scope", null, null);
 
+        /**
+         * Checks the configuration.
+         *
+         * @throws IllegalArgumentException if {@code timeout} is zero or negative
+         */
         public Config {
             Objects.requireNonNull(name, "name");
             if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
@@ -172,14 +195,29 @@ public sealed interface TaskScope extends AutoCloseable permits TaskScopeImpl {
             }
         }
 
+        /**
+         * {@return this configuration with another name}
+         *
+         * @param name the scope's name
+         */
         public Config withName(String name) {
             return new Config(name, threadFactory, timeout);
         }
 
+        /**
+         * {@return this configuration with another thread factory}
+         *
+         * @param threadFactory the factory for subtask threads
+         */
         public Config withThreadFactory(ThreadFactory threadFactory) {
             return new Config(name, Objects.requireNonNull(threadFactory, "threadFactory"), timeout);
         }
 
+        /**
+         * {@return this configuration with a timeout}
+         *
+         * @param timeout the time from opening after which the scope is cancelled; positive
+         */
         public Config withTimeout(Duration timeout) {
             return new Config(name, threadFactory, Objects.requireNonNull(timeout, "timeout"));
         }

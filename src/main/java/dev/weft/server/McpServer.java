@@ -62,7 +62,12 @@ public final class McpServer implements AutoCloseable {
         this.registry = new AtomicReference<>(b.registry);
     }
 
-    /** A builder for a server that introduces itself as {@code name} {@code version}. */
+    /**
+     * {@return a builder for a server that introduces itself as {@code name} {@code version}}
+     *
+     * @param name    the server's name, sent in {@code serverInfo}
+     * @param version the server's version
+     */
     public static Builder builder(String name, String version) {
         return new Builder(new Implementation(Objects.requireNonNull(name, "name"),
                 Objects.requireNonNull(version, "version"), null));
@@ -81,19 +86,34 @@ public final class McpServer implements AutoCloseable {
             this.info = info;
         }
 
-        /** A display name for clients to show. */
+        /**
+         * Sets a display name for clients to show.
+         *
+         * @param title the name
+         * @return this builder
+         */
         public Builder title(String title) {
             info = new Implementation(info.name(), info.version(), title);
             return this;
         }
 
-        /** Instructions for the client's model, sent at initialization. */
+        /**
+         * Sets instructions for the client's model, sent at initialization.
+         *
+         * @param instructions the instructions, or {@code null} for none
+         * @return this builder
+         */
         public Builder instructions(String instructions) {
             this.instructions = instructions;
             return this;
         }
 
-        /** How long a request to the client (sampling, elicitation, roots) may take; 10 minutes unless set. */
+        /**
+         * Sets how long a request to the client (sampling, elicitation, roots) may take; 10 minutes unless set.
+         *
+         * @param timeout the timeout
+         * @return this builder
+         */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = Objects.requireNonNull(timeout, "timeout");
             return this;
@@ -103,6 +123,9 @@ public final class McpServer implements AutoCloseable {
          * Offers a tool; a tool of the same name is replaced. Calls whose arguments do not fit the tool's input schema
          * get an error result ({@code isError}) saying why, and never reach the handler.
          *
+         * @param tool    the tool, as {@code tools/list} shows it
+         * @param handler runs it
+         * @return this builder
          * @throws IllegalArgumentException if the input schema cannot be compiled
          */
         public Builder tool(Tool tool, ToolHandler handler) {
@@ -110,7 +133,13 @@ public final class McpServer implements AutoCloseable {
             return this;
         }
 
-        /** Offers a resource at a fixed URI. */
+        /**
+         * Offers a resource at a fixed URI.
+         *
+         * @param resource the resource, as {@code resources/list} shows it
+         * @param handler  reads it
+         * @return this builder
+         */
         public Builder resource(Resource resource, ResourceHandler handler) {
             registry = registry.withResource(Objects.requireNonNull(resource, "resource"),
                     Objects.requireNonNull(handler));
@@ -120,6 +149,9 @@ public final class McpServer implements AutoCloseable {
         /**
          * Offers the resources a URI template matches ({@code {name}} for one segment, {@code {+name}} for the rest).
          *
+         * @param template the template, as {@code resources/templates/list} shows it
+         * @param handler  reads a resource it matches
+         * @return this builder
          * @throws IllegalArgumentException if the template uses another form
          */
         public Builder resourceTemplate(ResourceTemplate template, ResourceHandler handler) {
@@ -128,13 +160,24 @@ public final class McpServer implements AutoCloseable {
             return this;
         }
 
-        /** Offers a prompt. */
+        /**
+         * Offers a prompt.
+         *
+         * @param prompt  the prompt, as {@code prompts/list} shows it
+         * @param handler renders it
+         * @return this builder
+         */
         public Builder prompt(Prompt prompt, PromptHandler handler) {
             registry = registry.withPrompt(Objects.requireNonNull(prompt, "prompt"), Objects.requireNonNull(handler));
             return this;
         }
 
-        /** Answers {@code completion/complete} for prompt arguments and template variables. */
+        /**
+         * Answers {@code completion/complete} for prompt arguments and template variables.
+         *
+         * @param handler suggests values
+         * @return this builder
+         */
         public Builder completions(CompletionHandler handler) {
             this.completions = Objects.requireNonNull(handler, "handler");
             return this;
@@ -144,12 +187,20 @@ public final class McpServer implements AutoCloseable {
          * A context every session needs before it serves (a connection pool, a loaded index): built by the first
          * session to initialize, while the others wait for that build only; a failed build fails the initializations
          * that waited for it, and the next one builds again. Handlers reach it through the object given here.
+         *
+         * @param context the context
+         * @return this builder
          */
         public Builder sharedContext(SharedContext<?> context) {
             sharedContexts.add(Objects.requireNonNull(context, "context"));
             return this;
         }
 
+        /**
+         * Builds the server. The builder may go on being used; what it offers later does not reach this server.
+         *
+         * @return the server, serving no one yet; thread-safe
+         */
         public McpServer build() {
             return new McpServer(this);
         }
@@ -157,7 +208,12 @@ public final class McpServer implements AutoCloseable {
 
     // ---- serving --------------------------------------------------------------------------------------------------
 
-    /** Serves one client over {@code transport}; returns at once. The session owns the transport. */
+    /**
+     * Serves one client over {@code transport}; returns at once. The session owns the transport.
+     *
+     * @param transport the client's transport
+     * @return the session
+     */
     public ServedSession serve(Transport transport) {
         ServerSession session = ServerSession.open(this, Objects.requireNonNull(transport, "transport"));
         sessions.add(session);
@@ -168,6 +224,8 @@ public final class McpServer implements AutoCloseable {
      * Serves the client that started this process, over standard input and output, until it closes its end; blocks.
      * Nothing but protocol frames may go to standard output meanwhile: a host that might print should point
      * {@code System.out} at standard error first ({@code System.setOut(System.err)}); logs go to standard error.
+     *
+     * @throws InterruptedException if the calling thread was interrupted; the session is closed then
      */
     public void serveStdio() throws InterruptedException {
         ServedSession session = serve(StdioTransport.overSystemStreams(JsonRpcCodec.standard()));
@@ -183,13 +241,15 @@ public final class McpServer implements AutoCloseable {
      * port by default; see {@link HttpServerSpec#loopback()}), whose every new session this server serves. Closing the
      * returned server ends its sessions and stops it. One virtual thread per exchange.
      *
+     * @param spec the address, the endpoint and the limits
+     * @return the running HTTP server
      * @throws IOException if the server cannot bind
      */
     public StreamableHttpServer serveHttp(HttpServerSpec spec) throws IOException {
         return StreamableHttpServer.start(Objects.requireNonNull(spec, "spec"), this::serve);
     }
 
-    /** The number of sessions still open. */
+    /** {@return the number of sessions still open} */
     public int sessionCount() {
         prune();
         return sessions.size();
@@ -206,40 +266,71 @@ public final class McpServer implements AutoCloseable {
 
     // ---- changing what the server offers ------------------------------------------------------------------------------
 
-    /** Offers a tool from now on (replacing one of the same name), and tells every session the list changed. */
+    /**
+     * Offers a tool from now on (replacing one of the same name), and tells every session the list changed.
+     *
+     * @param tool    the tool
+     * @param handler runs it
+     */
     public void addTool(Tool tool, ToolHandler handler) {
         change(r -> r.withTool(Objects.requireNonNull(tool, "tool"), Objects.requireNonNull(handler, "handler")),
                 "notifications/tools/list_changed");
     }
 
-    /** Stops offering a tool, and tells every session the list changed. */
+    /**
+     * Stops offering a tool, and tells every session the list changed.
+     *
+     * @param name the tool's name
+     */
     public void removeTool(String name) {
         change(r -> r.withoutTool(name), "notifications/tools/list_changed");
     }
 
-    /** Offers a resource from now on, and tells every session the list changed. */
+    /**
+     * Offers a resource from now on, and tells every session the list changed.
+     *
+     * @param resource the resource
+     * @param handler  reads it
+     */
     public void addResource(Resource resource, ResourceHandler handler) {
         change(r -> r.withResource(Objects.requireNonNull(resource, "resource"),
                 Objects.requireNonNull(handler, "handler")), "notifications/resources/list_changed");
     }
 
-    /** Stops offering a resource, and tells every session the list changed. */
+    /**
+     * Stops offering a resource, and tells every session the list changed.
+     *
+     * @param uri the resource's URI
+     */
     public void removeResource(String uri) {
         change(r -> r.withoutResource(uri), "notifications/resources/list_changed");
     }
 
-    /** Offers a prompt from now on, and tells every session the list changed. */
+    /**
+     * Offers a prompt from now on, and tells every session the list changed.
+     *
+     * @param prompt  the prompt
+     * @param handler renders it
+     */
     public void addPrompt(Prompt prompt, PromptHandler handler) {
         change(r -> r.withPrompt(Objects.requireNonNull(prompt, "prompt"), Objects.requireNonNull(handler, "handler")),
                 "notifications/prompts/list_changed");
     }
 
-    /** Stops offering a prompt, and tells every session the list changed. */
+    /**
+     * Stops offering a prompt, and tells every session the list changed.
+     *
+     * @param name the prompt's name
+     */
     public void removePrompt(String name) {
         change(r -> r.withoutPrompt(name), "notifications/prompts/list_changed");
     }
 
-    /** Tells every session subscribed to {@code uri} that the resource changed ({@code notifications/resources/updated}). */
+    /**
+     * Tells every session subscribed to {@code uri} that the resource changed ({@code notifications/resources/updated}).
+     *
+     * @param uri the resource's URI
+     */
     public void resourceUpdated(String uri) {
         ObjectNode params = McpProtocol.mapper().createObjectNode().put("uri", Objects.requireNonNull(uri, "uri"));
         forEachSession(s -> {

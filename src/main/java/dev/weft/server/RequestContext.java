@@ -45,30 +45,30 @@ public final class RequestContext {
         this.progressToken = token != null && (token.isTextual() || token.isIntegralNumber()) ? token : null;
     }
 
-    /** The id of the request being handled. */
+    /** {@return the id of the request being handled} */
     public RequestId requestId() {
         return requestId;
     }
 
     /**
-     * The client's name and version, as it introduced itself; empty when this session never saw its
+     * {@return the client's name and version, as it introduced itself} Empty when this session never saw its
      * {@code initialize} (a stateless HTTP server serves each request in a session of its own).
      */
     public Optional<Implementation> clientInfo() {
         return session.clientInfo();
     }
 
-    /** The protocol revision of this session. */
+    /** {@return the protocol revision of this session} */
     public String protocolVersion() {
         return session.protocolVersionOrLatest();
     }
 
-    /** The progress token the client sent with this request, if it asked for progress. */
+    /** {@return the progress token the client sent with this request, if it asked for progress} */
     public Optional<JsonNode> progressToken() {
         return Optional.ofNullable(progressToken);
     }
 
-    /** Whether the client asked for progress on this request (it sent a progress token). */
+    /** {@return whether the client asked for progress on this request (it sent a progress token)} */
     public boolean wantsProgress() {
         return progressToken != null;
     }
@@ -77,8 +77,9 @@ public final class RequestContext {
      * Reports progress, if the client asked for it (else does nothing). {@code progress} must grow from one report to
      * the next; a report that does not is dropped, as the protocol requires.
      *
-     * @param total   the total, or {@code null} when unknown
-     * @param message a human-readable message, or {@code null}
+     * @param progress the progress so far
+     * @param total    the total, or {@code null} when unknown
+     * @param message  a human-readable message, or {@code null}
      */
     public void progress(double progress, Double total, String message) {
         if (progressToken == null) {
@@ -111,6 +112,7 @@ public final class RequestContext {
      * Sends a log message to the client if {@code level} is at or above the level the client set
      * ({@code logging/setLevel}; {@link LogLevel#INFO} until it sets one).
      *
+     * @param level  the message's severity
      * @param logger a logger name, or {@code null}
      * @param data   anything JSON can carry: a string, a map, a record
      */
@@ -121,6 +123,8 @@ public final class RequestContext {
     /**
      * Asks the client to sample its model ({@code sampling/createMessage}); blocks until it answers.
      *
+     * @param request the messages and the model preferences
+     * @return the client's answer
      * @throws UnsupportedOperationException if the client did not declare sampling
      */
     public SamplingResult sample(SamplingRequest request) {
@@ -134,6 +138,8 @@ public final class RequestContext {
      * Asks the client to elicit information from its user ({@code elicitation/create}, form or URL mode); blocks until
      * it answers.
      *
+     * @param request the form or the URL to show the user
+     * @return the user's answer
      * @throws UnsupportedOperationException if the client did not declare elicitation (or its URL mode, for a URL)
      */
     public ElicitationResult elicit(ElicitationRequest request) {
@@ -166,6 +172,7 @@ public final class RequestContext {
     /**
      * Asks the client for its roots ({@code roots/list}); blocks until it answers.
      *
+     * @return the client's roots
      * @throws UnsupportedOperationException if the client did not declare roots
      */
     public List<Root> roots() {
@@ -181,8 +188,9 @@ public final class RequestContext {
     /**
      * Closes the stream that carries this request's answer, without ending the request, where the transport has such
      * streams (Streamable HTTP): the client reconnects and resumes it after the server's retry delay, and gets what
-     * was sent meanwhile. A server does this to shed a long-held connection (SEP-1699). {@code false} when the
-     * transport has no stream to close.
+     * was sent meanwhile. A server does this to shed a long-held connection (SEP-1699).
+     *
+     * @return whether there was a stream to close; {@code false} when the transport has none
      */
     public boolean closeStream() {
         return session.closeStream(requestId);

@@ -7,18 +7,21 @@ import java.util.Optional;
  * One client's session with an {@link McpServer}, as the host sees it. Thread-safe.
  */
 public interface ServedSession extends AutoCloseable {
-    /** The client's name and version, once it has initialized. */
+    /** {@return the client's name and version, once it has initialized} */
     Optional<Implementation> clientInfo();
 
-    /** The protocol revision agreed at initialization, once it has initialized. */
+    /** {@return the protocol revision agreed at initialization, once it has initialized} */
     Optional<String> protocolVersion();
 
-    /** Whether the session is still open. */
+    /** {@return whether the session is still open} */
     boolean isOpen();
 
     /**
      * Blocks until the session has ended (the client went away, or {@link #close()}) and every handler has finished;
      * returns why it ended.
+     *
+     * @return why the session ended: the transport's error, or the close
+     * @throws InterruptedException if the calling thread was interrupted while waiting
      */
     Throwable awaitClosed() throws InterruptedException;
 
@@ -26,6 +29,6 @@ public interface ServedSession extends AutoCloseable {
     @Override
     void close();
 
-    /** The transport's description, for logs. */
+    /** {@return the transport's description, for logs} */
     String describe();
 }

@@ -20,9 +20,21 @@ import java.util.concurrent.locks.ReentrantLock;
  * @param <T> the context's type
  */
 public final class SharedContext<T> {
-    /** Builds the context; may block and may throw. */
+    /**
+     * Builds the context; may block and may throw.
+     *
+     * @param <T> the context's type
+     */
     @FunctionalInterface
     public interface Builder<T> {
+        /**
+         * Builds the context, on the thread of the first caller of {@link SharedContext#get()} (or of the first after a
+         * failed build).
+         *
+         * @return the context, not {@code null}
+         * @throws Exception why it could not be built; every caller that waited for this build gets it as the cause of
+         *                   a {@link SharedContextException}
+         */
         T build() throws Exception;
     }
 
@@ -51,7 +63,10 @@ public final class SharedContext<T> {
     /**
      * A context that {@code builder} builds on first use.
      *
-     * @param name names the context in errors and logs
+     * @param <T>     the context's type
+     * @param name    names the context in errors and logs
+     * @param builder builds it; called again after a failed build, never after one that succeeded
+     * @return the context, not yet built
      */
     public static <T> SharedContext<T> of(String name, Builder<T> builder) {
         return new SharedContext<>(Objects.requireNonNull(name, "name"), Objects.requireNonNull(builder, "builder"));
@@ -61,6 +76,7 @@ public final class SharedContext<T> {
      * The context, built by this call if nobody has built it yet or the last build failed, else by the build in
      * progress, which this call waits for.
      *
+     * @return the context
      * @throws SharedContextException if the build this call built or waited for failed (its cause is the builder's)
      * @throws InterruptedException   if interrupted while waiting; a build this thread runs is not cut short by it
      *                                unless the builder heeds interrupts
@@ -93,12 +109,12 @@ public final class SharedContext<T> {
         return attempt.value;
     }
 
-    /** The context if it has been built, without waiting or building. */
+    /** {@return the context if it has been built, without waiting or building} */
     public Optional<T> ifBuilt() {
         return Optional.ofNullable(built);
     }
 
-    /** This context's name. */
+    /** {@return this context's name} */
     public String name() {
         return name;
     }

@@ -11,9 +11,13 @@ import dev.weft.mcp.CallToolResult;
 @FunctionalInterface
 public interface ToolHandler {
     /**
+     * Runs the tool once.
+     *
      * @param arguments the call's arguments, an object node (empty when the client sent none)
      * @param context   progress, logging, requests to the client, and who is calling
      * @return the result; {@code null} is an empty result
+     * @throws Exception anything; it becomes the tool's error result, or a JSON-RPC error for an
+     *                   {@link dev.weft.jsonrpc.RpcErrorException}
      */
     CallToolResult call(JsonNode arguments, RequestContext context) throws Exception;
 }

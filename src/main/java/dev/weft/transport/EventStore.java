@@ -26,6 +26,11 @@ public interface EventStore {
      * @param data the encoded message, or empty for a priming event
      */
     record Event(String id, byte[] data) {
+        /**
+         * Checks the components.
+         *
+         * @throws NullPointerException if {@code id} or {@code data} is {@code null}
+         */
         public Event {
             Objects.requireNonNull(id, "id");
             Objects.requireNonNull(data, "data");
@@ -35,30 +40,42 @@ public interface EventStore {
     /**
      * Stores an event at the end of {@code streamId}.
      *
+     * @param streamId the stream, as the server names it
      * @param data the encoded message, or empty for a priming event; the store may keep the array as is
      * @return the event's id: visible ASCII without spaces, unique in the store, from which {@link #streamOf} gives
      *         {@code streamId} back
      */
     String append(String streamId, byte[] data);
 
-    /** The stream that {@code eventId} was issued for, or {@code null} if it is not an id of this store's. */
+    /**
+     * {@return the stream that {@code eventId} was issued for, or {@code null} if it is not an id of this store's}
+     *
+     * @param eventId an event id, as a client sent it in {@code Last-Event-ID}
+     */
     String streamOf(String eventId);
 
     /**
      * The events of {@code streamId} stored after {@code afterEventId}, oldest first.
      *
+     * @param streamId     the stream
      * @param afterEventId an event id of this stream, or {@code null} for every event still kept
      * @return the events, possibly none; {@code null} when {@code afterEventId} is given and not every event after it
      *         can be replayed (the id is unknown, or events after it were evicted)
      */
     List<Event> replay(String streamId, String afterEventId);
 
-    /** Forgets {@code streamId} and its events (its session ended). Unknown streams are ignored. */
+    /**
+     * Forgets {@code streamId} and its events (its session ended). Unknown streams are ignored.
+     *
+     * @param streamId the stream
+     */
     void remove(String streamId);
 
     /**
      * An in-memory store that keeps the last 1,000 events of each stream and at most 64 MiB of events in all,
      * evicting the streams used least recently first.
+     *
+     * @return a new, empty store
      */
     static EventStore inMemory() {
         return new InMemoryEventStore(1_000, 64L * 1024 * 1024);
@@ -70,6 +87,7 @@ public interface EventStore {
      * @param eventsPerStream how many of a stream's latest events are kept
      * @param maxBytes        how many bytes of events are kept in all (a stream's latest event is kept whatever its
      *                        size)
+     * @return a new, empty store
      * @throws IllegalArgumentException if a bound is not positive
      */
     static EventStore inMemory(int eventsPerStream, long maxBytes) {

@@ -17,6 +17,11 @@ public record Faults(Set<Long> dropped, long cutAtFrame, LongUnaryOperator delay
     /** No faults. */
     public static final Faults NONE = new Faults(Set.of(), 0, i -> 0);
 
+    /**
+     * Checks and copies.
+     *
+     * @throws IllegalArgumentException if {@code cutAtFrame} is negative
+     */
     public Faults {
         dropped = Set.copyOf(dropped);
         Objects.requireNonNull(delay, "delay");
@@ -25,25 +30,41 @@ public record Faults(Set<Long> dropped, long cutAtFrame, LongUnaryOperator delay
         }
     }
 
-    /** These faults, also dropping the frame at {@code index}. */
+    /**
+     * {@return these faults, also dropping the frame at {@code index}}
+     *
+     * @param index the frame's index, counted from 1
+     */
     public Faults withDropped(long index) {
         java.util.HashSet<Long> more = new java.util.HashSet<>(dropped);
         more.add(index);
         return new Faults(more, cutAtFrame, delay);
     }
 
-    /** These faults, cutting the pair at the frame at {@code index}. */
+    /**
+     * {@return these faults, cutting the pair at the frame at {@code index}}
+     *
+     * @param index the frame's index, counted from 1; 0 for never
+     */
     public Faults withCutAtFrame(long index) {
         return new Faults(dropped, index, delay);
     }
 
-    /** These faults, delaying every frame by {@code delay}. */
+    /**
+     * {@return these faults, delaying every frame by {@code delay}}
+     *
+     * @param delay the delay of each frame
+     */
     public Faults withDelay(Duration delay) {
         long nanos = delay.toNanos();
         return new Faults(dropped, cutAtFrame, i -> nanos);
     }
 
-    /** These faults, delaying each frame by {@code delayNanos.applyAsLong(index)} nanoseconds. */
+    /**
+     * {@return these faults, delaying each frame by {@code delayNanos.applyAsLong(index)} nanoseconds}
+     *
+     * @param delayNanos the delay in nanoseconds by frame index; a negative delay counts as 0
+     */
     public Faults withDelay(LongUnaryOperator delayNanos) {
         return new Faults(dropped, cutAtFrame, delayNanos);
     }

@@ -10,7 +10,7 @@ import dev.weft.jsonrpc.RequestId;
  */
 public interface HttpServerSession {
 
-    /** The session id sent as {@code Mcp-Session-Id}, or {@code null} in stateless mode. */
+    /** {@return the session id sent as {@code Mcp-Session-Id}, or {@code null} in stateless mode} */
     String sessionId();
 
     /**
@@ -19,6 +19,7 @@ public interface HttpServerSession {
      * with {@code GET} and {@code Last-Event-ID} after the announced retry delay (SSE polling). A response that has
      * not started yet becomes an event stream with a priming event first, so that the client can resume.
      *
+     * @param id the id of the client's request
      * @return whether a response of that request was open and was asked to end
      */
     boolean closeStream(RequestId id);

@@ -103,6 +103,8 @@ public record HttpServerSpec(String host, int port, String path, boolean statele
      * 4 MiB bodies, 10,000 sessions, 30 minutes idle, {@code retry: 1000}, 15 s keep-alive, the protocol versions
      * 2025-11-25, 2025-06-18 and 2025-03-26, the standard codec and an {@linkplain EventStore#inMemory() in-memory}
      * event store.
+     *
+     * @return the spec
      */
     public static HttpServerSpec loopback() {
         return new HttpServerSpec("127.0.0.1", 0, "/mcp", false, List.of(), List.of(), DEFAULT_MAX_BODY_BYTES,
@@ -110,71 +112,144 @@ public record HttpServerSpec(String host, int port, String path, boolean statele
                 DEFAULT_PROTOCOL_VERSIONS, JsonRpcCodec.standard(), EventStore.inMemory());
     }
 
+    /**
+     * {@return this spec with another {@link #host() host}}
+     *
+     * @param host the address to bind, such as {@code 127.0.0.1} (keep the loopback address for a local server: see the
+     *             MCP specification's security warning)
+     */
     public HttpServerSpec withHost(String host) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #port() port}}
+     *
+     * @param port the port, or 0 for any free port (see {@link StreamableHttpServer#port()})
+     */
     public HttpServerSpec withPort(int port) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #path() path}}
+     *
+     * @param path the MCP endpoint's path, starting with {@code /}
+     */
     public HttpServerSpec withPath(String path) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with {@link #stateless() stateless} set to {@code stateless}}
+     *
+     * @param stateless no sessions: every POST gets a transport of its own that ends with the POST
+     */
     public HttpServerSpec withStateless(boolean stateless) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #allowedHosts() allowedHosts}}
+     *
+     * @param allowedHosts the accepted {@code Host} headers
+     */
     public HttpServerSpec withAllowedHosts(List<String> allowedHosts) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #allowedOrigins() allowedOrigins}}
+     *
+     * @param allowedOrigins the accepted {@code Origin} headers
+     */
     public HttpServerSpec withAllowedOrigins(List<String> allowedOrigins) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #maxBodyBytes() maxBodyBytes}}
+     *
+     * @param maxBodyBytes the largest POST body
+     */
     public HttpServerSpec withMaxBodyBytes(int maxBodyBytes) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #maxSessions() maxSessions}}
+     *
+     * @param maxSessions how many sessions may be open at once
+     */
     public HttpServerSpec withMaxSessions(int maxSessions) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #sessionIdleTimeout() sessionIdleTimeout}}
+     *
+     * @param sessionIdleTimeout a session without an HTTP exchange for this long ends
+     */
     public HttpServerSpec withSessionIdleTimeout(Duration sessionIdleTimeout) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #sseRetry() sseRetry}}
+     *
+     * @param sseRetry the reconnection delay announced to clients on each event stream ({@code retry:})
+     */
     public HttpServerSpec withSseRetry(Duration sseRetry) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #keepAlive() keepAlive}}
+     *
+     * @param keepAlive how long a response waits for a message before it shows life: a pending answer turns into an
+     *                  event stream, an event stream gets a comment
+     */
     public HttpServerSpec withKeepAlive(Duration keepAlive) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #supportedProtocolVersions() supportedProtocolVersions}}
+     *
+     * @param supportedProtocolVersions the values of {@code MCP-Protocol-Version} accepted after initialize (a request
+     *                                  without the header is accepted too)
+     */
     public HttpServerSpec withSupportedProtocolVersions(List<String> supportedProtocolVersions) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #codec() codec}}
+     *
+     * @param codec the codec for messages
+     */
     public HttpServerSpec withCodec(JsonRpcCodec codec) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);
     }
 
+    /**
+     * {@return this spec with another {@link #eventStore() eventStore}}
+     *
+     * @param eventStore where events of event streams are kept for resumption
+     */
     public HttpServerSpec withEventStore(EventStore eventStore) {
         return new HttpServerSpec(host, port, path, stateless, allowedHosts, allowedOrigins, maxBodyBytes, maxSessions,
                 sessionIdleTimeout, sseRetry, keepAlive, supportedProtocolVersions, codec, eventStore);

@@ -67,55 +67,100 @@ public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders
     /**
      * A spec for {@code endpoint} with the defaults: no extra headers, the shared client, a 10 s connect timeout, the
      * standard codec and 2 reconnect attempts.
+     *
+     * @param endpoint the MCP endpoint, an absolute {@code http} or {@code https} URI
+     * @return the spec
      */
     public static HttpSpec of(URI endpoint) {
         return new HttpSpec(endpoint, Map.of(), RequestHeaders.NONE, null, DEFAULT_CONNECT_TIMEOUT,
                 JsonRpcCodec.standard(), DEFAULT_RECONNECT_ATTEMPTS);
     }
 
-    /** Like {@link #of(URI)}, parsing {@code endpoint}. */
+    /**
+     * Like {@link #of(URI)}, parsing {@code endpoint}.
+     *
+     * @param endpoint the MCP endpoint, such as {@code http://127.0.0.1:3000/mcp}
+     * @return the spec
+     * @throws IllegalArgumentException if {@code endpoint} is not a valid URI
+     */
     public static HttpSpec of(String endpoint) {
         return of(URI.create(endpoint));
     }
 
-    /** This spec with another endpoint. */
+    /**
+     * {@return this spec with another endpoint}
+     *
+     * @param endpoint the MCP endpoint, an absolute {@code http} or {@code https} URI
+     */
     public HttpSpec withEndpoint(URI endpoint) {
         return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
     }
 
-    /** This spec with {@code headers} replacing the static headers. */
+    /**
+     * {@return this spec with {@code headers} replacing the static headers}
+     *
+     * @param headers headers sent with every request
+     */
     public HttpSpec withHeaders(Map<String, String> headers) {
         return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
     }
 
-    /** This spec with one more static header, or another value for it. */
+    /**
+     * {@return this spec with one more static header, or another value for it}
+     *
+     * @param name  the header's name
+     * @param value its value
+     */
     public HttpSpec withHeader(String name, String value) {
         Map<String, String> more = new LinkedHashMap<>(headers);
         more.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
         return withHeaders(more);
     }
 
-    /** This spec with another supplier of per-request headers. */
+    /**
+     * {@return this spec with another supplier of per-request headers}
+     *
+     * @param requestHeaders called before every request for more headers, such as {@code Authorization}
+     */
     public HttpSpec withRequestHeaders(RequestHeaders requestHeaders) {
         return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
     }
 
-    /** This spec with a Jetty client of the host's, which must be started; or {@code null} for the shared one. */
+    /**
+     * {@return this spec with a Jetty client of the host's, which must be started; or {@code null} for the shared one}
+     *
+     * @param httpClient a started Jetty client the host owns (and stops), or {@code null}
+     */
     public HttpSpec withHttpClient(HttpClient httpClient) {
         return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
     }
 
-    /** This spec with another connect timeout. */
+    /**
+     * {@return this spec with another connect timeout}
+     *
+     * @param connectTimeout how long a request may take to be written to a connection (connecting included) before it
+     *                       fails
+     */
     public HttpSpec withConnectTimeout(Duration connectTimeout) {
         return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
     }
 
-    /** This spec with another codec. */
+    /**
+     * {@return this spec with another codec}
+     *
+     * @param codec the codec, whose {@linkplain JsonRpcCodec#maxFrameBytes() frame limit} bounds each JSON body and
+     *              each event of an event stream
+     */
     public HttpSpec withCodec(JsonRpcCodec codec) {
         return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
     }
 
-    /** This spec with another number of reconnect attempts. */
+    /**
+     * {@return this spec with another number of reconnect attempts}
+     *
+     * @param reconnectAttempts how many times in a row a broken event stream may be reconnected without receiving an
+     *                          event (a response stream resumed with {@code Last-Event-ID}, the standalone GET stream)
+     */
     public HttpSpec withReconnectAttempts(int reconnectAttempts) {
         return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
     }

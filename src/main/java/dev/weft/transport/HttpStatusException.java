@@ -18,14 +18,22 @@ public final class HttpStatusException extends MessageRefusedException {
     /** The longest {@linkplain #bodyExcerpt() excerpt} of a body kept, in characters. */
     public static final int MAX_EXCERPT_CHARS = 500;
 
+    /** The HTTP status. */
     private final int status;
+    /** The reason phrase, or empty. */
     private final String reason;
+    /** The request's URI. */
     private final URI uri;
+    /** The request's HTTP method. */
     private final String httpMethod;
+    /** The JSON-RPC method, or {@code null}. */
     private final String jsonRpcMethod;
+    /** The start of the response body. */
     private final String bodyExcerpt;
 
     /**
+     * Creates the exception.
+     *
      * @param status        the HTTP status
      * @param reason        the reason phrase, possibly empty
      * @param uri           the request's URI
@@ -67,32 +75,35 @@ public final class HttpStatusException extends MessageRefusedException {
         return sb.toString();
     }
 
-    /** The HTTP status. */
+    /** {@return the HTTP status} */
     public int status() {
         return status;
     }
 
-    /** The reason phrase, or an empty string. */
+    /** {@return the reason phrase, or an empty string} */
     public String reason() {
         return reason;
     }
 
-    /** The request's URI. */
+    /** {@return the request's URI} */
     public URI uri() {
         return uri;
     }
 
-    /** The request's HTTP method. */
+    /** {@return the request's HTTP method} */
     public String httpMethod() {
         return httpMethod;
     }
 
-    /** The JSON-RPC method the request carried or was about, or {@code null} (a standalone GET stream). */
+    /** {@return the JSON-RPC method the request carried or was about, or {@code null} (a standalone GET stream)} */
     public String jsonRpcMethod() {
         return jsonRpcMethod;
     }
 
-    /** The start of the response body, at most {@value #MAX_EXCERPT_CHARS} characters and an ellipsis; maybe empty. */
+    /**
+     * {@return the start of the response body, at most {@value #MAX_EXCERPT_CHARS} characters and an ellipsis; maybe
+     * empty}
+     */
     public String bodyExcerpt() {
         return bodyExcerpt;
     }

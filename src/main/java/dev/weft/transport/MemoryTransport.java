@@ -29,7 +29,12 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MemoryTransport implements Transport {
     private static final AtomicInteger PAIRS = new AtomicInteger();
 
-    /** The two ends of a pair. */
+    /**
+     * The two ends of a pair.
+     *
+     * @param left  one end
+     * @param right the other end
+     */
     public record Pair(MemoryTransport left, MemoryTransport right) {
     }
 
@@ -46,7 +51,7 @@ public final class MemoryTransport implements Transport {
         this.outbound = outbound;
     }
 
-    /** A pair without faults, with the standard codec. */
+    /** {@return a pair without faults, with the standard codec} */
     public static Pair pair() {
         return pair(Faults.NONE, Faults.NONE, JsonRpcCodec.standard());
     }
@@ -57,6 +62,7 @@ public final class MemoryTransport implements Transport {
      * @param leftToRight the faults of frames sent by the left end
      * @param rightToLeft the faults of frames sent by the right end
      * @param codec       the codec of both ends (its frame limit applies to both)
+     * @return the pair
      */
     public static Pair pair(Faults leftToRight, Faults rightToLeft, JsonRpcCodec codec) {
         int n = PAIRS.incrementAndGet();
@@ -74,7 +80,12 @@ public final class MemoryTransport implements Transport {
         deliver(codec.encode(message));
     }
 
-    /** Delivers raw bytes as one frame to the peer, bypassing the codec: for tests of bad input. */
+    /**
+     * Delivers raw bytes as one frame to the peer, bypassing the codec: for tests of bad input.
+     *
+     * @param frame the frame's bytes; copied
+     * @throws IOException if this end has ended, or the frame's index is where the faults cut the pair
+     */
     public void sendRaw(byte[] frame) throws IOException {
         inbox.throwIfEnded();
         deliver(frame.clone());
@@ -105,7 +116,11 @@ public final class MemoryTransport implements Transport {
         return codec.decode(frame);
     }
 
-    /** Ends both ends of the pair at once with {@code cause}, as if the wire broke. Idempotent per end. */
+    /**
+     * Ends both ends of the pair at once with {@code cause}, as if the wire broke. Idempotent per end.
+     *
+     * @param cause the terminal error both ends report
+     */
     public void fail(IOException cause) {
         inbox.end(cause, true);
         peer.inbox.end(cause, true);

@@ -15,10 +15,15 @@ import java.util.OptionalInt;
 public final class ProcessExitedException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The process id. */
     private final long pid;
+    /** The exit code, when {@link #exitCodeKnown}. */
     private final int exitCode;
+    /** Whether the process had exited, so that {@link #exitCode} is its exit code. */
     private final boolean exitCodeKnown;
+    /** The argument vector. */
     private final String[] command;
+    /** The last bytes of standard error. */
     private final String stderrTail;
 
     /**
@@ -29,6 +34,7 @@ public final class ProcessExitedException extends IOException {
      * @param exitCode   its exit code; on Unix {@code 128 + n} when it was killed by signal {@code n}
      * @param command    its argument vector
      * @param stderrTail the last bytes of its standard error
+     * @return the exception
      */
     public static ProcessExitedException exited(String transport, long pid, int exitCode, List<String> command,
                                                 String stderrTail) {
@@ -43,6 +49,7 @@ public final class ProcessExitedException extends IOException {
      * @param pid        the process id
      * @param command    its argument vector
      * @param stderrTail the last bytes of its standard error
+     * @return the exception
      */
     public static ProcessExitedException stillRunning(String transport, long pid, List<String> command,
                                                       String stderrTail) {
@@ -69,25 +76,27 @@ public final class ProcessExitedException extends IOException {
                 terminal.stderrTail, terminal);
     }
 
-    /** The process id. */
+    /** {@return the process id} */
     public long pid() {
         return pid;
     }
 
     /**
-     * The exit code, or empty when the process closed its standard output and was still running. On Unix a process
-     * killed by signal {@code n} reports {@code 128 + n} (137 for {@code SIGKILL}).
+     * {@return the exit code, or empty when the process closed its standard output and was still running} On Unix a
+     * process killed by signal {@code n} reports {@code 128 + n} (137 for {@code SIGKILL}).
      */
     public OptionalInt exitCode() {
         return exitCodeKnown ? OptionalInt.of(exitCode) : OptionalInt.empty();
     }
 
-    /** The argument vector the process was started with. */
+    /** {@return the argument vector the process was started with} */
     public List<String> command() {
         return List.of(command);
     }
 
-    /** The last bytes of the process's standard error, decoded as UTF-8 leniently; empty when there were none. */
+    /**
+     * {@return the last bytes of the process's standard error, decoded as UTF-8 leniently; empty when there were none}
+     */
     public String stderrTail() {
         return stderrTail;
     }

@@ -58,45 +58,78 @@ public record ProcessSpec(List<String> argv, Map<String, String> environment, Pa
     /**
      * A spec that runs {@code argv} with the defaults: no extra environment, our working directory, a 64 KiB standard
      * error tail, a 2 s close grace and the standard codec.
+     *
+     * @param argv the program and its arguments
+     * @return the spec
      */
     public static ProcessSpec of(String... argv) {
         return new ProcessSpec(List.of(argv), Map.of(), null, DEFAULT_STDERR_TAIL_BYTES, DEFAULT_CLOSE_GRACE,
                 JsonRpcCodec.standard());
     }
 
-    /** This spec with another argument vector. */
+    /**
+     * {@return this spec with another argument vector}
+     *
+     * @param argv the program and its arguments
+     */
     public ProcessSpec withArgv(List<String> argv) {
         return new ProcessSpec(argv, environment, directory, stderrTailBytes, closeGrace, codec);
     }
 
-    /** This spec with {@code environment} replacing the additions and overrides. */
+    /**
+     * {@return this spec with {@code environment} replacing the additions and overrides}
+     *
+     * @param environment variables added to or overriding the inherited environment
+     */
     public ProcessSpec withEnvironment(Map<String, String> environment) {
         return new ProcessSpec(argv, environment, directory, stderrTailBytes, closeGrace, codec);
     }
 
-    /** This spec with one more variable added or overridden. */
+    /**
+     * {@return this spec with one more variable added or overridden}
+     *
+     * @param name  the variable's name
+     * @param value its value
+     */
     public ProcessSpec withEnvironment(String name, String value) {
         Map<String, String> more = new HashMap<>(environment);
         more.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
         return withEnvironment(more);
     }
 
-    /** This spec with another working directory, or {@code null} for ours. */
+    /**
+     * {@return this spec with another working directory, or {@code null} for ours}
+     *
+     * @param directory the working directory, or {@code null} for ours
+     */
     public ProcessSpec withDirectory(Path directory) {
         return new ProcessSpec(argv, environment, directory, stderrTailBytes, closeGrace, codec);
     }
 
-    /** This spec keeping another number of standard error bytes. */
+    /**
+     * {@return this spec keeping another number of standard error bytes}
+     *
+     * @param stderrTailBytes how many of the last bytes of the child's standard error to keep; 0 keeps none
+     */
     public ProcessSpec withStderrTailBytes(int stderrTailBytes) {
         return new ProcessSpec(argv, environment, directory, stderrTailBytes, closeGrace, codec);
     }
 
-    /** This spec with another close grace period. */
+    /**
+     * {@return this spec with another close grace period}
+     *
+     * @param closeGrace how long {@link StdioTransport#close()} waits for the child to exit after closing its standard
+     *                   input, before it sends {@code SIGTERM}
+     */
     public ProcessSpec withCloseGrace(Duration closeGrace) {
         return new ProcessSpec(argv, environment, directory, stderrTailBytes, closeGrace, codec);
     }
 
-    /** This spec with another codec. */
+    /**
+     * {@return this spec with another codec}
+     *
+     * @param codec the codec, whose {@link JsonRpcCodec#maxFrameBytes() frame limit} bounds a line
+     */
     public ProcessSpec withCodec(JsonRpcCodec codec) {
         return new ProcessSpec(argv, environment, directory, stderrTailBytes, closeGrace, codec);
     }

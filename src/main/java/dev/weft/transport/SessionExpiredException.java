@@ -13,10 +13,14 @@ import java.util.Objects;
 public final class SessionExpiredException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The session id the server no longer knows. */
     private final String sessionId;
+    /** The endpoint that answered 404. */
     private final URI uri;
 
     /**
+     * Creates the exception.
+     *
      * @param sessionId the session id the server no longer knows
      * @param uri       the endpoint that answered 404
      */
@@ -27,12 +31,12 @@ public final class SessionExpiredException extends IOException {
         this.uri = uri;
     }
 
-    /** The session id the server no longer knows. */
+    /** {@return the session id the server no longer knows} */
     public String sessionId() {
         return sessionId;
     }
 
-    /** The endpoint that answered 404. */
+    /** {@return the endpoint that answered 404} */
     public URI uri() {
         return uri;
     }

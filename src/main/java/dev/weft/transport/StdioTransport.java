@@ -105,6 +105,8 @@ public final class StdioTransport implements Transport {
      * Starts a server process and connects to its standard input and output; its standard error is drained into a
      * bounded tail (and logged at {@code DEBUG}).
      *
+     * @param spec the command, its environment and directory, and the limits
+     * @return the transport, whose reader has started
      * @throws IOException if the process cannot be started; the message names the command
      */
     public static StdioTransport spawn(ProcessSpec spec) throws IOException {
@@ -143,7 +145,11 @@ public final class StdioTransport implements Transport {
      * the stream (it does for a socket or an NIO channel's stream); either way {@code receive} is unblocked at once.
      * The end of {@code in} ends the transport with an {@link EOFException}.
      *
+     * @param in          the stream messages are read from, one per line
+     * @param out         the stream messages are written to, one per line
      * @param description names the transport in errors and {@link #describe()}
+     * @param codec       the codec, whose frame limit bounds a line
+     * @return the transport, whose reader thread has started
      */
     public static StdioTransport overStreams(InputStream in, OutputStream out, String description, JsonRpcCodec codec) {
         Objects.requireNonNull(in, "in");
@@ -170,6 +176,9 @@ public final class StdioTransport implements Transport {
      * read of a pipe or a terminal does not return when another thread closes it. That daemon thread ends at the next
      * input or end of input (what it reads then is dropped), or when the process exits; {@code receive} is unblocked at
      * once all the same.
+     *
+     * @param codec the codec, whose frame limit bounds a line
+     * @return the transport, whose reader thread has started
      */
     public static StdioTransport overSystemStreams(JsonRpcCodec codec) {
         InputStream in = new FilterInputStream(System.in) {
@@ -320,7 +329,7 @@ public final class StdioTransport implements Transport {
         return description;
     }
 
-    /** The server process's pid, or empty in the server direction. */
+    /** {@return the server process's pid, or empty in the server direction} */
     public OptionalLong pid() {
         return child == null ? OptionalLong.empty() : OptionalLong.of(child.pid());
     }

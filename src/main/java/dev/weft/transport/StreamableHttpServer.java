@@ -126,10 +126,12 @@ public final class StreamableHttpServer implements AutoCloseable {
     /**
      * Starts a server: binds {@code spec.host()} and {@code spec.port()} and serves the endpoint until {@link #close}.
      *
+     * @param spec     the address, the endpoint and the limits
      * @param sessions called once per new session (per POST in stateless mode), on a virtual thread, with that
      *                 session's transport, before the first message is received from it; it should open a
      *                 {@link dev.weft.jsonrpc.Connection} over the transport and return quickly. If it throws, the
      *                 session ends and the client gets 500
+     * @return the running server
      * @throws IOException if the address cannot be resolved or bound
      */
     public static StreamableHttpServer start(HttpServerSpec spec, Consumer<Transport> sessions) throws IOException {
@@ -183,23 +185,23 @@ public final class StreamableHttpServer implements AutoCloseable {
         }
     }
 
-    /** The endpoint, with the port actually bound: {@code http://127.0.0.1:54321/mcp}. */
+    /** {@return the endpoint, with the port actually bound: {@code http://127.0.0.1:54321/mcp}} */
     public URI uri() {
         String host = spec.host().contains(":") ? "[" + spec.host() + "]" : spec.host();
         return URI.create("http://" + host + ":" + port() + spec.path());
     }
 
-    /** The port actually bound (the free port chosen when the spec says 0), or -1 once closed. */
+    /** {@return the port actually bound (the free port chosen when the spec says 0), or -1 once closed} */
     public int port() {
         return connector.getLocalPort();
     }
 
-    /** How many sessions are open (in stateless mode: how many POSTs are in progress). */
+    /** {@return how many sessions are open (in stateless mode: how many POSTs are in progress)} */
     public int sessionCount() {
         return sessions.size();
     }
 
-    /** The configuration. */
+    /** {@return the configuration} */
     public HttpServerSpec spec() {
         return spec;
     }

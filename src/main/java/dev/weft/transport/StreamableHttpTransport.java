@@ -129,6 +129,8 @@ public final class StreamableHttpTransport implements Transport {
      * Opens a transport to {@code spec.endpoint()}. Makes no request: the first one is the POST of the first message
      * sent. The first transport of the runtime starts the shared HTTP client, which blocks briefly.
      *
+     * @param spec the endpoint, the headers and the client
+     * @return the transport
      * @throws IOException              if the shared HTTP client cannot be started
      * @throws IllegalArgumentException if the spec's own HTTP client is not started
      */
@@ -635,12 +637,15 @@ public final class StreamableHttpTransport implements Transport {
         return spec;
     }
 
-    /** The session id the server assigned, or {@code null} before the answer to {@code initialize} (or if none). */
+    /**
+     * {@return the session id the server assigned, or {@code null} before the answer to {@code initialize} (or if
+     * none)}
+     */
     public String sessionId() {
         return sessionId;
     }
 
-    /** The negotiated protocol version, or {@code null} before the answer to {@code initialize}. */
+    /** {@return the negotiated protocol version, or {@code null} before the answer to {@code initialize}} */
     public String protocolVersion() {
         return protocolVersion;
     }
