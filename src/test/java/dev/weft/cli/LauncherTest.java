@@ -238,7 +238,7 @@ class LauncherTest {
                 "arg[-jar]",
                 "arg[" + repo.toRealPath().resolve("target/weft-1.2.3.jar") + "]",
                 "arg[--version]");
-        assertThat(Files.readString(mavenLog)).isEqualTo("args=-q -B -DskipTests package\ncwd=" + repo.toRealPath()
+        assertThat(Files.readString(mavenLog)).isEqualTo("args=-q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package\ncwd=" + repo.toRealPath()
                 + "\nJAVA_HOME=" + java21 + "\n");
     }
 
@@ -256,7 +256,8 @@ class LauncherTest {
         assertThat(result.out()).isEmpty();
         assertThat(result.err().lines()).containsExactly(
                 "[ERROR] COMPILATION ERROR in A.java",
-                "weft: build failed: mvn -q -B -DskipTests package (exit 1)");
+                "weft: build failed: mvn -q -B -DskipTests -Dmaven.javadoc.skip=true -Dmaven.source.skip=true package"
+                + " (exit 1)");
     }
 
     @Test
