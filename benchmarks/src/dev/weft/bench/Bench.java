@@ -1,5 +1,8 @@
 package dev.weft.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -11,6 +14,9 @@ import java.util.Set;
  *
  * <p>Arguments: {@code --quick} (a smoke run: few calls, few repetitions; its figures mean little) and
  * {@code --only=memory,stdio,fail-memory,fail-stdio,mcp,server,pool,acp} (a comma-separated subset; all by default).
+ * Every figure also goes to {@code benchmarks/target/results-<stamp>.json} ({@link Results}); system properties
+ * {@code weft.bench.home} (the benchmarks directory) and {@code weft.bench.stamp} (the run's date and time) come from
+ * {@code benchmarks/run}.
  * The {@code mcp} set ({@link McpBench}) compares MCP clients, each in a JVM of its own, the {@code server} set
  * ({@link ServerBench}) MCP servers over Streamable HTTP, each in a JVM of its own, the {@code pool} set
  * ({@link PoolBench}) Weft's conversations sharing one pooled server against the SDK's clients with a server each, and
@@ -48,11 +54,20 @@ public final class Bench {
                 throw new IllegalArgumentException("unknown argument " + arg + "; use --quick, --only=" + SECTIONS);
             }
         }
+        Path home = Path.of(Machine.property("weft.bench.home"));
+        long runStart = System.nanoTime();
         System.out.println("## Machine");
         System.out.println();
         Machine.describe().forEach(line -> System.out.println("    " + line));
         System.out.println();
+        ObjectNode run = Results.object(Results.root(), "run");
+        run.put("command", ("benchmarks/run " + String.join(" ", args)).trim());
+        run.put("stamp", Machine.property("weft.bench.stamp"));
+        run.put("quick", size == Size.QUICK);
+        only.stream().sorted().forEach(Results.array(run, "sets")::add);
+        Results.root().set("machine", Machine.json());
 
+        SetTimer timer = new SetTimer(Results.array(run, "set_times"));
         List<RoundTrips.Result> roundTrips = new ArrayList<>();
         if (only.contains("memory")) {
             int calls = size.memoryCalls();
@@ -99,23 +114,61 @@ public final class Bench {
         System.out.println();
         if (!roundTrips.isEmpty()) {
             printRoundTrips(roundTrips);
+            recordRoundTrips(roundTrips);
         }
         if (!failures.isEmpty()) {
             printFailures(failures);
+            recordFailures(failures);
         }
+        if (!roundTrips.isEmpty() || !failures.isEmpty()) {
+            timer.done("transport: round trips, fail-fast");
+        }
+        boolean quick = size == Size.QUICK;
         if (only.contains("mcp")) {
-            McpBench.run(size == Size.QUICK);
+            McpBench.run(quick);
+            timer.done("MCP client");
         }
         if (only.contains("server")) {
-            ServerBench.run(size == Size.QUICK);
+            ServerBench.run(quick);
+            timer.done("MCP server");
         }
         if (only.contains("pool")) {
-            PoolBench.run(size == Size.QUICK);
+            PoolBench.run(quick);
+            timer.done("session pool");
         }
         if (only.contains("acp")) {
-            AcpBench.run(size == Size.QUICK);
+            AcpBench.run(quick);
+            timer.done("ACP client");
         }
         System.out.println("load at the end: " + Machine.loadAverage() + " (1, 5, 15 min)");
+        ObjectNode machine = (ObjectNode) Results.root().get("machine");
+        machine.put("load_end", Machine.loadAverage());
+        machine.put("ended", Machine.now());
+        run.put("minutes", Results.round((System.nanoTime() - runStart) / 60e9, 1));
+        Path json = home.resolve("target/results-" + Machine.property("weft.bench.stamp") + ".json");
+        Results.write(json);
+        System.out.println("figures: " + home.getParent().relativize(json));
+    }
+
+    /** Takes each set's time and the 1-minute load at its start and end, for the report's conditions. */
+    private static final class SetTimer {
+        private final ArrayNode into;
+        private long start = System.nanoTime();
+        private String load = Machine.load1();
+
+        SetTimer(ArrayNode into) {
+            this.into = into;
+        }
+
+        void done(String set) {
+            ObjectNode o = into.addObject();
+            o.put("set", set);
+            o.put("minutes", Results.round((System.nanoTime() - start) / 60e9, 1));
+            o.put("load_before", load);
+            o.put("load_after", Machine.load1());
+            start = System.nanoTime();
+            load = Machine.load1();
+        }
     }
 
     private static RoundTrips.Result progress(RoundTrips.Result r) {
@@ -171,6 +224,51 @@ public final class Bench {
                     millis(r.weft().startTimes().median()), r.loadBefore(), r.loadAfter());
         }
         System.out.println();
+    }
+
+    private static void recordRoundTrips(List<RoundTrips.Result> results) {
+        ArrayNode rows = Results.array(Results.set("transport"), "round_trips");
+        for (RoundTrips.Result r : results) {
+            ObjectNode row = rows.addObject();
+            row.put("wire", r.name());
+            row.put("callers", r.callers());
+            row.set("baseline", roundTripSide(r.baseline()));
+            row.set("weft", roundTripSide(r.weft()));
+            row.put("load_before", r.loadBefore());
+            row.put("load_after", r.loadAfter());
+        }
+    }
+
+    private static ObjectNode roundTripSide(RoundTrips.Side side) {
+        ObjectNode o = Results.JSON.createObjectNode();
+        o.set("latency", Results.latency(side.latencies()));
+        o.set("calls_per_s", Results.spread(side.callsPerSecond().stream().mapToDouble(Double::doubleValue)
+                .toArray()));
+        return o;
+    }
+
+    private static void recordFailures(List<FailFast.Result> results) {
+        ArrayNode rows = Results.array(Results.set("transport"), "fail_fast");
+        for (FailFast.Result r : results) {
+            ObjectNode row = rows.addObject();
+            row.put("end", r.name());
+            row.put("pending", r.pending());
+            row.put("target_ms", TARGET_NANOS / 1e6);
+            row.set("baseline", failSide(r.baseline()));
+            row.set("weft", failSide(r.weft()));
+            row.put("weft_median_met", r.weft().failTimes().median() < TARGET_NANOS);
+            row.put("weft_max_met", r.weft().failTimes().max() < TARGET_NANOS);
+            row.put("load_before", r.loadBefore());
+            row.put("load_after", r.loadAfter());
+        }
+    }
+
+    private static ObjectNode failSide(FailFast.Side side) {
+        ObjectNode o = Results.JSON.createObjectNode();
+        o.set("fail_ms", Results.spread(Results.millisEach(side.failTimes())));
+        o.set("start_to_first_answer_ms", Results.spread(Results.millisEach(side.startTimes())));
+        o.put("reps_with_gc", side.repsWithGc().get());
+        return o;
     }
 
     private static String underTarget(long nanos) {

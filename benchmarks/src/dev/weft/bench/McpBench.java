@@ -1,5 +1,7 @@
 package dev.weft.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -121,6 +123,7 @@ final class McpBench {
         System.out.println();
         tables.forEach(System.out::println);
         printTargets();
+        notes.forEach(Results.array(Results.set("mcp"), "notes")::add);
         if (!notes.isEmpty()) {
             System.out.println("Notes from the children:");
             System.out.println();
@@ -178,6 +181,19 @@ final class McpBench {
         }
         progress("sessions", s -> millis(firstSession.get(s).median()) + " ms first, "
                 + millis(further.get(s).median()) + " ms further");
+        ObjectNode json = Results.object(Results.set("mcp"), "sessions");
+        json.put("jvms_per_client", size.sessionJvms());
+        json.put("further_per_jvm", size.furtherSessions());
+        for (Side side : sides) {
+            String n = side.name();
+            ObjectNode o = json.putObject(n);
+            o.set("first_ms", Results.spread(Results.millisEach(firstSession.get(n))));
+            o.put("launch_to_session_ms_median", Results.millis(launchToSession.get(n).median()));
+            o.put("launch_to_main_ms_median", Results.millis(launchToMain.get(n).median()));
+            o.put("further_ms_median", Results.millis(further.get(n).median()));
+            o.put("further_ms_p90", Results.millis(further.get(n).percentile(90)));
+            o.put("close_ms_median", Results.millis(closes.get(n).median()));
+        }
         long floorFirst = firstSession.get("floor").median();
         StringBuilder t = new StringBuilder();
         t.append("### 1. Sessions (ms; {load})\n\n");
@@ -225,6 +241,13 @@ final class McpBench {
             }
         }
         progress("sequential", s -> micros(sequentialLatency.get(s).median()) + " µs p50");
+        ObjectNode json = Results.object(Results.set("mcp"), "sequential");
+        json.put("jvms_per_client", size.seqJvms());
+        json.put("warm_calls", size.seqWarm());
+        json.put("timed_calls", size.seqCalls());
+        for (Side side : all) {
+            json.set(side.name(), Results.latency(sequentialLatency.get(side.name())));
+        }
         Samples floor = sequentialLatency.get("floor");
         StringBuilder t = new StringBuilder();
         t.append("### 2. Sequential `tools/call echo` (µs; {load})\n\n");
@@ -256,6 +279,8 @@ final class McpBench {
         final List<Double> callsPerSecond = new ArrayList<>();
         final Map<String, Long> errors = new TreeMap<>();
         final Map<Integer, Long> failedPerRound = new HashMap<>();
+        /** The time of each answered call in the measured rounds. */
+        final Samples latencies = new Samples();
         long failed;
         long unfinished;
         int rounds;
@@ -275,7 +300,7 @@ final class McpBench {
     private final Map<Key, Rounds> throughputRounds = new HashMap<>();
     /** The warm-up rounds, left out of the figures; what failed in them is reported all the same. */
     private final Map<Key, Rounds> warmRounds = new HashMap<>();
-    private static final int[] CALLERS = {1, 16, 256};
+    private static final int[] CALLERS = {1, 16, 64, 256};
     private static final String[] THREADS = {"platform", "virtual"};
 
     private String throughput() throws IOException, InterruptedException {
@@ -298,6 +323,10 @@ final class McpBench {
                     rounds.failed += count;
                     rounds.failedPerRound.merge(Integer.parseInt(e.get("round")), count, Long::sum);
                     rounds.errors.merge(e.get("kind"), count, Long::sum);
+                }
+                for (String threads : THREADS) {
+                    throughputRounds.get(new Key(side.name(), threads, callers)).latencies
+                            .addAll(out.samples("tput_" + threads + "_ns"));
                 }
             }
             int c = callers;
@@ -361,7 +390,39 @@ final class McpBench {
         if (!warm.isEmpty()) {
             t.append("Failures in warm-up rounds (not in the table):\n\n").append(warm).append('\n');
         }
+        recordThroughput();
         return t.toString();
+    }
+
+    private void recordThroughput() {
+        ObjectNode json = Results.object(Results.set("mcp"), "throughput");
+        json.put("calls_per_round", size.tputCallsPerRound());
+        json.put("warm_rounds", size.tputWarm());
+        json.put("measured_rounds", size.tputRounds());
+        ArrayNode rows = Results.array(json, "rows");
+        for (int callers : CALLERS) {
+            for (String threads : THREADS) {
+                for (Side side : sides) {
+                    Key key = new Key(side.name(), threads, callers);
+                    Rounds r = throughputRounds.get(key);
+                    ObjectNode row = rows.addObject();
+                    row.put("callers", callers);
+                    row.put("threads", threads);
+                    row.put("side", side.name());
+                    row.set("calls_per_s", Results.spread(r.callsPerSecond.stream().mapToDouble(Double::doubleValue)
+                            .toArray()));
+                    row.put("failed", r.failed);
+                    row.put("most_failed_in_a_round", r.failedPerRound.values().stream().mapToLong(Long::longValue)
+                            .max().orElse(0));
+                    row.put("unfinished", r.unfinished);
+                    row.set("errors", Results.kinds(r.errors));
+                    row.set("latency", Results.latency(r.latencies));
+                    Rounds w = warmRounds.get(key);
+                    row.put("warm_up_failed", w == null ? 0 : w.failed);
+                    row.put("warm_up_unfinished", w == null ? 0 : w.unfinished);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- 4. kill
@@ -418,6 +479,22 @@ final class McpBench {
             }
         }
         t.append('\n');
+        ObjectNode json = Results.object(Results.set("mcp"), "kill");
+        json.put("reps", size.killReps());
+        json.put("cap_s", size.killCapSeconds());
+        ArrayNode rows = Results.array(json, "rows");
+        for (int pending : IN_FLIGHT) {
+            for (Side side : sides) {
+                Killed k = killed.get(new Key(side.name(), "virtual", pending));
+                ObjectNode row = rows.addObject();
+                row.put("in_flight", pending);
+                row.put("side", side.name());
+                row.put("calls", k.calls);
+                row.put("capped", k.capped);
+                row.set("error_ms", Results.spread(Results.millisEach(k.failTimes)));
+                row.set("kinds", Results.kinds(k.kinds));
+            }
+        }
         return t.toString();
     }
 
@@ -429,6 +506,25 @@ final class McpBench {
     // ---------------------------------------------------------------- targets
 
     private void printTargets() {
+        ArrayNode targets = Results.array(Results.set("mcp"), "targets");
+        for (int pending : IN_FLIGHT) {
+            Killed w = killed.get(new Key("Weft", "virtual", pending));
+            Killed s = killed.get(new Key("SDK", "virtual", pending));
+            target(targets, "kill_" + pending, "kill → error under 10 ms, " + pending + " in flight (every call)",
+                    killMet(w), killMet(s));
+        }
+        Rounds tf = throughputRounds.get(new Key("floor", "virtual", 256));
+        target(targets, "calls_256_virtual", "calls/s at 256 virtual callers ≥ 0.9 × floor, 0 errors",
+                tputMet(throughputRounds.get(new Key("Weft", "virtual", 256)), tf),
+                tputMet(throughputRounds.get(new Key("SDK", "virtual", 256)), tf));
+        long floorSeq = sequentialLatency.get("floor").median();
+        target(targets, "sequential_p50", "sequential p50 ≤ 1.1 × floor",
+                sequentialLatency.get("Weft").median() <= 1.1 * floorSeq,
+                sequentialLatency.get("SDK").median() <= 1.1 * floorSeq);
+        long floorFirst = firstSession.get("floor").median();
+        target(targets, "first_session", "first session in a fresh JVM ≤ floor + 150 ms (median)",
+                firstSession.get("Weft").median() - floorFirst <= COLD_TARGET_NANOS,
+                firstSession.get("SDK").median() - floorFirst <= COLD_TARGET_NANOS);
         System.out.println("### Targets");
         System.out.println();
         System.out.println("| target | floor | Weft | Weft met | SDK | SDK meets |");
@@ -464,6 +560,14 @@ final class McpBench {
                         + "| %s | %s (%s) | %s |%n", millis(ff), millis(wf), signedMillis(wf - ff),
                 met(wf - ff <= COLD_TARGET_NANOS), millis(sf), signedMillis(sf - ff), met(sf - ff <= COLD_TARGET_NANOS));
         System.out.println();
+    }
+
+    private static void target(ArrayNode targets, String id, String text, boolean weft, boolean sdk) {
+        ObjectNode o = targets.addObject();
+        o.put("id", id);
+        o.put("target", text);
+        o.put("weft_met", weft);
+        o.put("sdk_met", sdk);
     }
 
     private static String killFigure(Killed k) {

@@ -32,9 +32,10 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code tput <callers> <callsPerCaller> <warmRounds> <rounds>}: one session; rounds with platform and with
  *       virtual caller threads alternate (platform first in even rounds). In a round, {@code callers} threads start
  *       together and each makes {@code callsPerCaller} echo calls back to back, counting failures by kind and going
- *       on after one. A round that has not ended 90 s after its start is cut short: its threads are dumped (to the
- *       directory named by the system property {@code weft.bench.mcp.dumps}, when set) and interrupted, and its calls
- *       not made are counted as unfinished.</li>
+ *       on after one, and timing each call (two {@code System.nanoTime()} around it). A round that has not ended 90 s
+ *       after its start is cut short: its threads are dumped (to the directory named by the system property
+ *       {@code weft.bench.mcp.dumps}, when set) and interrupted, and its calls not made are counted as unfinished. At
+ *       the end, the times of the answered calls of the measured rounds, per thread kind.</li>
  *   <li>{@code kill <pending> <reps> <capSeconds>}: per repetition a fresh session; {@code pending} virtual threads
  *       each call {@code hold} for longer than the cap; once each is parked and a {@code ping} sent after their calls
  *       has been answered (so the peer has read every hold), the peer is killed with {@code SIGKILL} by pid, and each
@@ -128,12 +129,16 @@ public final class Child {
     private static void throughput(Side side, List<String> peer, int callers, int perCaller, int warm, int rounds)
             throws Exception {
         Side.Client client = side.open(peer, callers);
+        Map<String, List<long[]>> latencies = new HashMap<>();
         try {
             for (int round = 0; round < warm + rounds; round++) {
                 boolean platformFirst = round % 2 == 0;
                 for (boolean platform : platformFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
                     Round r = round(client, callers, perCaller, platform);
                     String threads = platform ? "platform" : "virtual";
+                    if (round >= warm) {
+                        latencies.computeIfAbsent(threads, k -> new ArrayList<>()).add(r.latencies);
+                    }
                     emit("round", "threads=" + threads, "callers=" + callers, "round=" + round,
                             "measured=" + (round >= warm), "ok=" + r.ok, "unfinished=" + r.unfinished,
                             "wall_ns=" + r.wall);
@@ -144,12 +149,16 @@ public final class Child {
                     }
                 }
             }
+            for (Map.Entry<String, List<long[]>> e : latencies.entrySet()) {
+                samples("tput_" + e.getKey() + "_ns", e.getValue().stream().flatMapToLong(Arrays::stream).toArray());
+            }
         } finally {
             closeAndAwait(client);
         }
     }
 
-    private record Round(long ok, long unfinished, Map<String, Integer> errors, long wall) {
+    /** What a round did; {@code latencies}: the time of each answered call, its caller's clock around the call. */
+    private record Round(long ok, long unfinished, Map<String, Integer> errors, long wall, long[] latencies) {
     }
 
     private static Round round(Side.Client client, int callers, int perCaller, boolean platform)
@@ -157,6 +166,7 @@ public final class Child {
         CountDownLatch go = new CountDownLatch(1);
         long[] ok = new long[callers];
         long[] failed = new long[callers];
+        long[][] times = new long[callers][perCaller];
         List<Map<String, Integer>> errors = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         Thread.Builder builder = platform ? Thread.ofPlatform().name("bench-caller-", 0)
@@ -173,7 +183,11 @@ public final class Child {
                 }
                 for (int i = 0; i < perCaller && !Thread.currentThread().isInterrupted(); i++) {
                     try {
-                        if (MESSAGE.equals(client.echo(MESSAGE))) {
+                        long start = System.nanoTime();
+                        String text = client.echo(MESSAGE);
+                        long time = System.nanoTime() - start;
+                        if (MESSAGE.equals(text)) {
+                            times[me][(int) ok[me]] = time;
                             ok[me]++;
                         } else {
                             failed[me]++;
@@ -206,7 +220,13 @@ public final class Child {
         long failedAll = Arrays.stream(failed).sum();
         Map<String, Integer> merged = new HashMap<>();
         errors.forEach(m -> m.forEach((k, v) -> merged.merge(k, v, Integer::sum)));
-        return new Round(okAll, (long) callers * perCaller - okAll - failedAll, merged, wall);
+        long[] latencies = new long[(int) okAll];
+        int at = 0;
+        for (int c = 0; c < callers; c++) {
+            System.arraycopy(times[c], 0, latencies, at, (int) ok[c]);
+            at += (int) ok[c];
+        }
+        return new Round(okAll, (long) callers * perCaller - okAll - failedAll, merged, wall, latencies);
     }
 
     private static void kill(Side side, List<String> peer, int pending, int reps, int capSeconds) throws Exception {
