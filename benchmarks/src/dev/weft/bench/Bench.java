@@ -1,5 +1,6 @@
 package dev.weft.bench;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
@@ -12,11 +13,14 @@ import java.util.Set;
  * Runs Weft's benchmarks and prints their results as Markdown tables. Every figure of Weft's comes with a baseline
  * measured in the same JVM, in the same run, interleaved with it, and the ratio Weft ÷ baseline.
  *
- * <p>Arguments: {@code --quick} (a smoke run: few calls, few repetitions; its figures mean little) and
- * {@code --only=memory,stdio,fail-memory,fail-stdio,mcp,server,pool,acp} (a comma-separated subset; all by default).
- * Every figure also goes to {@code benchmarks/target/results-<stamp>.json} ({@link Results}); system properties
- * {@code weft.bench.home} (the benchmarks directory) and {@code weft.bench.stamp} (the run's date and time) come from
- * {@code benchmarks/run}.
+ * <p>Arguments: {@code --quick} (a smoke run: few calls, few repetitions; its figures mean little),
+ * {@code --only=memory,stdio,fail-memory,fail-stdio,mcp,server,pool,acp} (a comma-separated subset; all by default),
+ * {@code --report} (the charts go to {@code benchmarks/charts} and the results block of {@code benchmarks/README.md}
+ * is written again; every set must run) and {@code --render=<results.json>} (no measuring: the charts, and with
+ * {@code --report} the README's block, drawn again from the figures of an earlier run).
+ * Every figure also goes to {@code benchmarks/target/results-<stamp>.json} ({@link Results}), and the charts are
+ * drawn from those figures ({@link Report}); system properties {@code weft.bench.home} (the benchmarks directory) and
+ * {@code weft.bench.stamp} (the run's date and time) come from {@code benchmarks/run}.
  * The {@code mcp} set ({@link McpBench}) compares MCP clients, each in a JVM of its own, the {@code server} set
  * ({@link ServerBench}) MCP servers over Streamable HTTP, each in a JVM of its own, the {@code pool} set
  * ({@link PoolBench}) Weft's conversations sharing one pooled server against the SDK's clients with a server each, and
@@ -42,19 +46,35 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Size size = Size.FULL;
         Set<String> only = SECTIONS;
+        boolean report = false;
+        Path render = null;
         for (String arg : args) {
             if (arg.equals("--quick")) {
                 size = Size.QUICK;
+            } else if (arg.equals("--report")) {
+                report = true;
+            } else if (arg.startsWith("--render=")) {
+                render = Path.of(arg.substring("--render=".length()));
             } else if (arg.startsWith("--only=")) {
                 only = Set.of(arg.substring("--only=".length()).split(","));
                 if (!SECTIONS.containsAll(only)) {
                     throw new IllegalArgumentException("--only takes some of " + SECTIONS + ": " + arg);
                 }
             } else {
-                throw new IllegalArgumentException("unknown argument " + arg + "; use --quick, --only=" + SECTIONS);
+                throw new IllegalArgumentException("unknown argument " + arg + "; use --quick, --report, "
+                        + "--render=<results.json>, --only=" + SECTIONS);
             }
         }
+        if (report && only != SECTIONS) {
+            throw new IllegalArgumentException("--report is the report of every set: leave out --only");
+        }
         Path home = Path.of(Machine.property("weft.bench.home"));
+        if (render != null) {
+            // Charts and (with --report) the README's block again, from the figures of an earlier run.
+            JsonNode results = Results.JSON.readTree(render.toFile());
+            Report.write(results, home, report);
+            return;
+        }
         long runStart = System.nanoTime();
         System.out.println("## Machine");
         System.out.println();
@@ -148,6 +168,7 @@ public final class Bench {
         Path json = home.resolve("target/results-" + Machine.property("weft.bench.stamp") + ".json");
         Results.write(json);
         System.out.println("figures: " + home.getParent().relativize(json));
+        Report.write(Results.root(), home, report);
     }
 
     /** Takes each set's time and the 1-minute load at its start and end, for the report's conditions. */
