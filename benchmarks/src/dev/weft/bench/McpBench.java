@@ -81,6 +81,8 @@ final class McpBench {
     private final Size size;
     private final List<Side> sides;
     private final List<String> peer;
+    /** The server of the HTTP kill section: {@code McpHttpPeer}, on the same JDK as the stdio peer. */
+    private final List<String> httpPeer;
     private final Path dir;
     private final List<String> notes = new ArrayList<>();
     private int launches;
@@ -95,6 +97,8 @@ final class McpBench {
         this.peer = List.of(Machine.java(), "-XX:+UseSerialGC", "-XX:+AutoCreateSharedArchive",
                 "-XX:SharedArchiveFile=" + dir.resolve("peer.jsa"), "-cp", Machine.property("weft.bench.mcp.peer"),
                 "dev.weft.bench.mcp.McpPeer");
+        this.httpPeer = List.of(Machine.java(), "-XX:+UseSerialGC", "-cp", Machine.property("weft.bench.mcp.peer"),
+                "dev.weft.bench.mcp.McpHttpPeer");
     }
 
     static void run(boolean quick) throws IOException, InterruptedException {
@@ -120,6 +124,7 @@ final class McpBench {
         tables.add(section(this::sequential));
         tables.add(section(this::throughput));
         tables.add(section(this::kill));
+        tables.add(section(this::killHttp));
         System.out.println();
         tables.forEach(System.out::println);
         printTargets();
@@ -498,6 +503,75 @@ final class McpBench {
         return t.toString();
     }
 
+    // ---------------------------------------------------------------- 5. kill over HTTP
+
+    private final Map<Key, Killed> killedHttp = new HashMap<>();
+
+    /** As {@link #kill}, over Streamable HTTP, for Weft and the SDK (the floor has no HTTP client). */
+    private String killHttp() throws IOException, InterruptedException {
+        List<Side> clients = sides.stream().filter(s -> !s.name().equals("floor")).toList();
+        int turn = 0;
+        for (int pending : IN_FLIGHT) {
+            List<Side> order = new ArrayList<>(clients);
+            if (turn++ % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            for (Side side : order) {
+                Output out = launch(side, "killhttp-" + pending, httpPeer, pending, size.killReps(),
+                        size.killCapSeconds());
+                Killed k = killedHttp.computeIfAbsent(new Key(side.name(), "virtual", pending), x -> new Killed());
+                for (Map<String, String> r : out.records("killed")) {
+                    k.calls++;
+                    if (r.get("outcome").equals("capped")) {
+                        k.capped++;
+                    } else {
+                        k.failTimes.add(Long.parseLong(r.get("ns")));
+                        k.kinds.merge(r.get("kind"), 1, Integer::sum);
+                    }
+                }
+            }
+            int p = pending;
+            System.out.printf(Locale.ROOT, "done: kill over HTTP, %d in flight: %s (load %s)%n", pending,
+                    clients.stream().map(s -> s.name() + " " + describe(killedHttp.get(new Key(s.name(), "virtual",
+                            p)))).collect(Collectors.joining("; ")), Machine.load1());
+        }
+        StringBuilder t = new StringBuilder();
+        t.append("### 5. From the HTTP server's SIGKILL to each in-flight call's error (ms; {load})\n\n");
+        t.append("As 4, over Streamable HTTP: per repetition the child starts a server of its own (`McpHttpPeer`: the "
+                + "JDK's HTTP server on 127.0.0.1, Jackson, JSON answers, no event stream) and opens a session with "
+                + "the client's HTTP transport, every default; N virtual threads each call `hold`; once the server "
+                + "has printed that it received every hold, it is killed by pid (SIGKILL). ")
+                .append(size.killReps()).append(" repetitions per client and N; a call still waiting ")
+                .append(size.killCapSeconds()).append(" s after the kill is *capped*. The floor has no HTTP client.\n\n");
+        t.append("| in flight | client | calls | errors within the cap | capped at ").append(size.killCapSeconds())
+                .append(" s | median | max | error kinds |\n");
+        t.append("|--:|---|--:|--:|--:|--:|--:|---|\n");
+        ObjectNode json = Results.object(Results.set("mcp"), "kill_http");
+        json.put("reps", size.killReps());
+        json.put("cap_s", size.killCapSeconds());
+        ArrayNode rows = Results.array(json, "rows");
+        for (int pending : IN_FLIGHT) {
+            for (Side side : clients) {
+                Killed k = killedHttp.get(new Key(side.name(), "virtual", pending));
+                boolean any = k.failTimes.size() > 0;
+                t.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %d | %s | %s | %s |%n", pending,
+                        side.name(), k.calls, k.failTimes.size(), k.capped,
+                        any ? millis3(k.failTimes.median()) : "–", any ? millis3(k.failTimes.max()) : "–",
+                        k.kinds.entrySet().stream().map(e -> "`" + e.getKey() + "` × " + e.getValue())
+                                .collect(Collectors.joining("; "))));
+                ObjectNode row = rows.addObject();
+                row.put("in_flight", pending);
+                row.put("side", side.name());
+                row.put("calls", k.calls);
+                row.put("capped", k.capped);
+                row.set("error_ms", Results.spread(Results.millisEach(k.failTimes)));
+                row.set("kinds", Results.kinds(k.kinds));
+            }
+        }
+        t.append('\n');
+        return t.toString();
+    }
+
     private static String describe(Killed k) {
         return k.failTimes.size() == 0 ? k.capped + " capped"
                 : millis3(k.failTimes.median()) + " ms median, " + k.capped + " capped";
@@ -613,6 +687,12 @@ final class McpBench {
 
     /** Runs one child JVM to its end; its result lines (without the tag). Its output goes to a log as well. */
     private Output launch(Side side, String mode, int... numbers) throws IOException, InterruptedException {
+        return launch(side, mode, peer, numbers);
+    }
+
+    /** As {@link #launch(Side, String, int...)}, with {@code server} for the child's server command. */
+    private Output launch(Side side, String mode, List<String> server, int... numbers)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Machine.java());
         command.addAll(CLIENT_FLAGS);
@@ -620,7 +700,7 @@ final class McpBench {
         command.addAll(List.of("-cp", side.classPath(), side.mainClass(), mode.replaceFirst("-.*", "")));
         Arrays.stream(numbers).forEach(n -> command.add(Integer.toString(n)));
         command.add("--");
-        command.addAll(peer);
+        command.addAll(server);
         Path log = dir.resolve("logs/" + (++launches) + "-" + side.name() + "-" + mode + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         Instant launched = Instant.now();

@@ -1,8 +1,12 @@
 package dev.weft.bench.mcp;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,6 +45,10 @@ import java.util.concurrent.TimeoutException;
  *       has been answered (so the peer has read every hold), the peer is killed with {@code SIGKILL} by pid, and each
  *       caller takes the time at which its call throws. Callers still waiting {@code capSeconds} after the kill are
  *       counted as such, then interrupted.</li>
+ *   <li>{@code killhttp <pending> <reps> <capSeconds>}: as {@code kill}, over Streamable HTTP: per repetition the
+ *       child starts the server ({@code McpHttpPeer}, whose argv follows {@code --}), reads its port, and opens a
+ *       session with {@link Side#openHttp}; once the server has printed that it received every hold, it is killed
+ *       with {@code SIGKILL}, and each caller takes the time at which its call throws.</li>
  * </ul>
  */
 public final class Child {
@@ -73,6 +81,7 @@ public final class Child {
                 case "seq" -> sequential(side, peer, n[0], n[1], n[2]);
                 case "tput" -> throughput(side, peer, n[0], n[1], n[2], n[3]);
                 case "kill" -> kill(side, peer, n[0], n[1], n[2]);
+                case "killhttp" -> killHttp(side, peer, n[0], n[1], n[2]);
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
         } catch (Throwable e) {
@@ -272,6 +281,88 @@ public final class Child {
                 t.join();
             }
             closeAndAwait(client);
+        }
+    }
+
+    private static void killHttp(Side side, List<String> peer, int pending, int reps, int capSeconds)
+            throws Exception {
+        for (int rep = 0; rep < reps; rep++) {
+            Process server = new ProcessBuilder(peer).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String first = out.readLine();
+            if (first == null || !first.startsWith("port=")) {
+                server.destroyForcibly();
+                throw new IllegalStateException("the HTTP server printed " + first + ", not its port");
+            }
+            CountDownLatch held = new CountDownLatch(pending);
+            Thread reader = Thread.ofPlatform().daemon().name("bench-server-out").start(() -> {
+                try {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (line.startsWith("held ")) {
+                            held.countDown();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the server is gone
+                }
+            });
+            URI endpoint = URI.create("http://127.0.0.1:" + first.substring("port=".length()) + "/mcp");
+            Side.Client client = side.openHttp(endpoint, server.pid());
+            check(client.echo(MESSAGE));
+            long[] failedAt = new long[pending];
+            Exception[] outcomes = new Exception[pending];
+            List<Thread> callers = new ArrayList<>();
+            for (int i = 0; i < pending; i++) {
+                int me = i;
+                callers.add(Thread.ofVirtual().name("bench-hold-" + i).start(() -> {
+                    try {
+                        client.hold(HOLD_MS);
+                        outcomes[me] = new IllegalStateException("a hold call was answered");
+                    } catch (Exception e) {
+                        failedAt[me] = System.nanoTime();
+                        outcomes[me] = e;
+                    }
+                }));
+            }
+            if (!held.await(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+                throw new TimeoutException("the HTTP server received " + (pending - held.getCount()) + " of "
+                        + pending + " holds in 30 s");
+            }
+            long killedAt = System.nanoTime();
+            server.destroyForcibly();
+            long deadline = killedAt + TimeUnit.SECONDS.toNanos(capSeconds);
+            for (Thread t : callers) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            for (int i = 0; i < pending; i++) {
+                if (callers.get(i).isAlive()) {
+                    emit("killed", "rep=" + rep, "call=" + i, "outcome=capped");
+                    callers.get(i).interrupt();
+                } else {
+                    emit("killed", "rep=" + rep, "call=" + i, "outcome=failed", "ns=" + (failedAt[i] - killedAt),
+                            "kind=" + kind(outcomes[i]));
+                }
+            }
+            for (Thread t : callers) {
+                t.join();
+            }
+            // The server is dead: a close that waits on it is given 10 s, then left behind (the JVM exits at the end).
+            Thread closer = Thread.ofVirtual().name("bench-close").start(() -> {
+                try {
+                    client.close();
+                } catch (Exception e) {
+                    emit("note", "close after the HTTP server's death threw " + kind(e));
+                }
+            });
+            closer.join(10_000);
+            if (closer.isAlive()) {
+                emit("note", "close after the HTTP server's death still running after 10 s");
+            }
+            server.waitFor();
+            reader.join();
         }
     }
 
