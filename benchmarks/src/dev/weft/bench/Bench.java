@@ -86,6 +86,9 @@ public final class Bench {
         run.put("quick", size == Size.QUICK);
         only.stream().sorted().forEach(Results.array(run, "sets")::add);
         Results.root().set("machine", Machine.json());
+        ((ObjectNode) Results.root().get("machine")).put("child_jvm_flags", String.join(" ", McpBench.CLIENT_FLAGS)
+                + " (MCP clients, pool and ACP hosts); " + String.join(" ", ServerBench.SERVER_FLAGS)
+                + " (MCP servers)");
 
         SetTimer timer = new SetTimer(Results.array(run, "set_times"));
         List<RoundTrips.Result> roundTrips = new ArrayList<>();

@@ -105,7 +105,8 @@ final class Report {
                 .append("), ").append(Chart.number(m.path("memory_gb").asDouble())).append(" GB, ")
                 .append(m.path("os").asText()).append("; JDK ").append(m.path("jdk").asText())
                 .append(". Benchmark JVM: `").append(m.path("benchmark_jvm").asText())
-                .append("`; every client, server and host JVM: `-Xms1g -Xmx1g`, same JDK.\n\n");
+                .append("`; the JVMs it starts, on the same JDK: ").append(m.path("child_jvm_flags").asText())
+                .append(".\n\n");
         b.append("**Load** (1, 5, 15 min): ").append(m.path("load_start").asText()).append(" at the start, ")
                 .append(m.path("load_end").asText()).append(" at the end (").append(m.path("ended").asText()
                         .replace('T', ' ').replace("Z", " UTC")).append("); during the run the load is mostly the "
