@@ -83,8 +83,8 @@ final class Charts {
                 String.format(Locale.ROOT, "%,d calls per client (%d JVMs, pooled)", seq.path("Weft").path("count")
                         .asInt(), mcp.at("/sequential/jvms_per_client").asInt()), at1));
         figure.add(latencyPanel("64 callers: virtual threads on one session",
-                String.format(Locale.ROOT, "%,d calls per client (%d measured rounds)", at64.get(0).path("count")
-                        .asInt(), mcp.at("/throughput/measured_rounds").asInt()), at64));
+                String.format(Locale.ROOT, "%,d calls per client (%d timed rounds after the calls/s rounds)",
+                        at64.get(0).path("count").asInt(), mcp.at("/throughput/latency_rounds").asInt()), at64));
         write(figure, "mcp-client-latency.png", "MCP client: latency percentiles of an echo call, Weft vs the SDK "
                 + "(and the raw floor), with 1 caller and with 64 virtual-thread callers on one session.");
     }

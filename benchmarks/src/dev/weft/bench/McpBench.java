@@ -45,9 +45,9 @@ final class McpBench {
 
     /** How much work each section does. */
     record Size(int sessionJvms, int furtherSessions, int seqJvms, int seqWarm, int seqCalls, int tputWarm,
-                int tputRounds, int tputCallsPerRound, int killReps, int killCapSeconds) {
-        static final Size FULL = new Size(3, 20, 2, 20_000, 20_000, 2, 5, 10_240, 5, 25);
-        static final Size QUICK = new Size(1, 3, 1, 2_000, 2_000, 1, 1, 1_024, 1, 25);
+                int tputRounds, int tputLatencyRounds, int tputCallsPerRound, int killReps, int killCapSeconds) {
+        static final Size FULL = new Size(3, 20, 2, 20_000, 20_000, 2, 5, 2, 10_240, 5, 25);
+        static final Size QUICK = new Size(1, 3, 1, 2_000, 2_000, 1, 1, 1, 1_024, 1, 25);
     }
 
     /** A client under test: its name in the tables, its class path, its main class. */
@@ -284,8 +284,10 @@ final class McpBench {
         final List<Double> callsPerSecond = new ArrayList<>();
         final Map<String, Long> errors = new TreeMap<>();
         final Map<Integer, Long> failedPerRound = new HashMap<>();
-        /** The time of each answered call in the measured rounds. */
+        /** The time of each answered call in the latency rounds, after the measured ones. */
         final Samples latencies = new Samples();
+        /** Calls failed or not made in the latency rounds. */
+        long latencyFailed;
         long failed;
         long unfinished;
         int rounds;
@@ -313,7 +315,7 @@ final class McpBench {
         for (int callers : CALLERS) {
             for (Side side : turn(turn++)) {
                 Output out = launch(side, "tput-" + callers, callers, size.tputCallsPerRound() / callers,
-                        size.tputWarm(), size.tputRounds());
+                        size.tputWarm(), size.tputRounds(), size.tputLatencyRounds());
                 for (Map<String, String> r : out.records("round")) {
                     Rounds rounds = (Boolean.parseBoolean(r.get("measured")) ? throughputRounds : warmRounds)
                             .computeIfAbsent(new Key(side.name(), r.get("threads"), callers), k -> new Rounds());
@@ -328,6 +330,10 @@ final class McpBench {
                     rounds.failed += count;
                     rounds.failedPerRound.merge(Integer.parseInt(e.get("round")), count, Long::sum);
                     rounds.errors.merge(e.get("kind"), count, Long::sum);
+                }
+                for (Map<String, String> r : out.records("latround")) {
+                    Rounds rounds = throughputRounds.get(new Key(side.name(), r.get("threads"), callers));
+                    rounds.latencyFailed += Long.parseLong(r.get("failed")) + Long.parseLong(r.get("unfinished"));
                 }
                 for (String threads : THREADS) {
                     throughputRounds.get(new Key(side.name(), threads, callers)).latencies
@@ -348,7 +354,9 @@ final class McpBench {
                         + "A failed call is counted, and its caller goes on; a round still running 90 s after its "
                         + "start is cut short (threads dumped, then interrupted), and the calls it did not make are "
                         + "*unfinished*. The floor is its direct loop for 1 caller, its demultiplexing reader for "
-                        + "more.\n\n");
+                        + "more. Then ").append(size.tputLatencyRounds()).append(" more rounds per thread kind in "
+                        + "which each caller also times each call, for the latency percentiles only (not in this "
+                        + "table).\n\n");
         t.append("| callers | threads | floor calls/s | Weft calls/s | SDK calls/s | Weft ÷ floor | SDK ÷ floor "
                 + "| failed calls (most in a round): floor / Weft / SDK | unfinished calls: floor / Weft / SDK |\n");
         t.append("|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
@@ -404,6 +412,7 @@ final class McpBench {
         json.put("calls_per_round", size.tputCallsPerRound());
         json.put("warm_rounds", size.tputWarm());
         json.put("measured_rounds", size.tputRounds());
+        json.put("latency_rounds", size.tputLatencyRounds());
         ArrayNode rows = Results.array(json, "rows");
         for (int callers : CALLERS) {
             for (String threads : THREADS) {
@@ -422,6 +431,7 @@ final class McpBench {
                     row.put("unfinished", r.unfinished);
                     row.set("errors", Results.kinds(r.errors));
                     row.set("latency", Results.latency(r.latencies));
+                    row.put("latency_rounds_failed", r.latencyFailed);
                     Rounds w = warmRounds.get(key);
                     row.put("warm_up_failed", w == null ? 0 : w.failed);
                     row.put("warm_up_unfinished", w == null ? 0 : w.unfinished);

@@ -33,13 +33,15 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code seq <warm> <calls> <callers>}: one session opened for {@code callers} (the floor's direct loop for 1,
  *       its demultiplexing reader for more), {@code warm} echo calls, then {@code calls} timed ones, back to back on
  *       one thread.</li>
- *   <li>{@code tput <callers> <callsPerCaller> <warmRounds> <rounds>}: one session; rounds with platform and with
- *       virtual caller threads alternate (platform first in even rounds). In a round, {@code callers} threads start
- *       together and each makes {@code callsPerCaller} echo calls back to back, counting failures by kind and going
- *       on after one, and timing each call (two {@code System.nanoTime()} around it). A round that has not ended 90 s
- *       after its start is cut short: its threads are dumped (to the directory named by the system property
- *       {@code weft.bench.mcp.dumps}, when set) and interrupted, and its calls not made are counted as unfinished. At
- *       the end, the times of the answered calls of the measured rounds, per thread kind.</li>
+ *   <li>{@code tput <callers> <callsPerCaller> <warmRounds> <rounds> <latencyRounds>}: one session; rounds with
+ *       platform and with virtual caller threads alternate (platform first in even rounds). In a round,
+ *       {@code callers} threads start together and each makes {@code callsPerCaller} echo calls back to back, counting
+ *       failures by kind and going on after one. A round that has not ended 90 s after its start is cut short: its
+ *       threads are dumped (to the directory named by the system property {@code weft.bench.mcp.dumps}, when set) and
+ *       interrupted, and its calls not made are counted as unfinished. After the warm-up and measured rounds,
+ *       {@code latencyRounds} more of each thread kind in which each caller also times each call (two
+ *       {@code System.nanoTime()} around it): their times, per thread kind, and what failed in them; not their
+ *       calls/s, so that the timing does not touch the measured rounds.</li>
  *   <li>{@code kill <pending> <reps> <capSeconds>}: per repetition a fresh session; {@code pending} virtual threads
  *       each call {@code hold} for longer than the cap; once each is parked and a {@code ping} sent after their calls
  *       has been answered (so the peer has read every hold), the peer is killed with {@code SIGKILL} by pid, and each
@@ -79,7 +81,7 @@ public final class Child {
             switch (args[0]) {
                 case "sessions" -> sessions(side, peer, n[0], entered, enteredWall);
                 case "seq" -> sequential(side, peer, n[0], n[1], n[2]);
-                case "tput" -> throughput(side, peer, n[0], n[1], n[2], n[3]);
+                case "tput" -> throughput(side, peer, n[0], n[1], n[2], n[3], n[4]);
                 case "kill" -> kill(side, peer, n[0], n[1], n[2]);
                 case "killhttp" -> killHttp(side, peer, n[0], n[1], n[2]);
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
@@ -135,19 +137,16 @@ public final class Child {
         }
     }
 
-    private static void throughput(Side side, List<String> peer, int callers, int perCaller, int warm, int rounds)
-            throws Exception {
+    private static void throughput(Side side, List<String> peer, int callers, int perCaller, int warm, int rounds,
+                                   int latencyRounds) throws Exception {
         Side.Client client = side.open(peer, callers);
         Map<String, List<long[]>> latencies = new HashMap<>();
         try {
             for (int round = 0; round < warm + rounds; round++) {
                 boolean platformFirst = round % 2 == 0;
                 for (boolean platform : platformFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                    Round r = round(client, callers, perCaller, platform);
+                    Round r = round(client, callers, perCaller, platform, false);
                     String threads = platform ? "platform" : "virtual";
-                    if (round >= warm) {
-                        latencies.computeIfAbsent(threads, k -> new ArrayList<>()).add(r.latencies);
-                    }
                     emit("round", "threads=" + threads, "callers=" + callers, "round=" + round,
                             "measured=" + (round >= warm), "ok=" + r.ok, "unfinished=" + r.unfinished,
                             "wall_ns=" + r.wall);
@@ -158,6 +157,17 @@ public final class Child {
                     }
                 }
             }
+            for (int round = 0; round < latencyRounds; round++) {
+                boolean platformFirst = round % 2 == 0;
+                for (boolean platform : platformFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                    Round r = round(client, callers, perCaller, platform, true);
+                    String threads = platform ? "platform" : "virtual";
+                    latencies.computeIfAbsent(threads, k -> new ArrayList<>()).add(r.latencies);
+                    emit("latround", "threads=" + threads, "callers=" + callers, "round=" + round, "ok=" + r.ok,
+                            "failed=" + r.errors.values().stream().mapToInt(Integer::intValue).sum(),
+                            "unfinished=" + r.unfinished);
+                }
+            }
             for (Map.Entry<String, List<long[]>> e : latencies.entrySet()) {
                 samples("tput_" + e.getKey() + "_ns", e.getValue().stream().flatMapToLong(Arrays::stream).toArray());
             }
@@ -166,16 +176,19 @@ public final class Child {
         }
     }
 
-    /** What a round did; {@code latencies}: the time of each answered call, its caller's clock around the call. */
+    /**
+     * What a round did; {@code latencies}: in a timed round, the time of each answered call, its caller's clock around
+     * the call (empty otherwise).
+     */
     private record Round(long ok, long unfinished, Map<String, Integer> errors, long wall, long[] latencies) {
     }
 
-    private static Round round(Side.Client client, int callers, int perCaller, boolean platform)
+    private static Round round(Side.Client client, int callers, int perCaller, boolean platform, boolean timed)
             throws InterruptedException {
         CountDownLatch go = new CountDownLatch(1);
         long[] ok = new long[callers];
         long[] failed = new long[callers];
-        long[][] times = new long[callers][perCaller];
+        long[][] times = timed ? new long[callers][perCaller] : null;
         List<Map<String, Integer>> errors = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         Thread.Builder builder = platform ? Thread.ofPlatform().name("bench-caller-", 0)
@@ -188,6 +201,22 @@ public final class Child {
                 try {
                     go.await();
                 } catch (InterruptedException e) {
+                    return;
+                }
+                if (times == null) {
+                    for (int i = 0; i < perCaller && !Thread.currentThread().isInterrupted(); i++) {
+                        try {
+                            if (MESSAGE.equals(client.echo(MESSAGE))) {
+                                ok[me]++;
+                            } else {
+                                failed[me]++;
+                                mine.merge("wrong answer", 1, Integer::sum);
+                            }
+                        } catch (Exception e) {
+                            failed[me]++;
+                            mine.merge(kind(e), 1, Integer::sum);
+                        }
+                    }
                     return;
                 }
                 for (int i = 0; i < perCaller && !Thread.currentThread().isInterrupted(); i++) {
@@ -229,9 +258,9 @@ public final class Child {
         long failedAll = Arrays.stream(failed).sum();
         Map<String, Integer> merged = new HashMap<>();
         errors.forEach(m -> m.forEach((k, v) -> merged.merge(k, v, Integer::sum)));
-        long[] latencies = new long[(int) okAll];
+        long[] latencies = new long[times == null ? 0 : (int) okAll];
         int at = 0;
-        for (int c = 0; c < callers; c++) {
+        for (int c = 0; times != null && c < callers; c++) {
             System.arraycopy(times[c], 0, latencies, at, (int) ok[c]);
             at += (int) ok[c];
         }
