@@ -72,6 +72,10 @@ public final class Bench {
         if (render != null) {
             // Charts and (with --report) the README's block again, from the figures of an earlier run.
             JsonNode results = Results.JSON.readTree(render.toFile());
+            ObjectNode rendered = ((ObjectNode) results).putObject("rendered");
+            rendered.put("command", ("benchmarks/run " + String.join(" ", args)).trim());
+            rendered.put("at", Machine.now());
+            rendered.put("commit", System.getProperty("weft.bench.commit", "?"));
             Report.write(results, home, report);
             return;
         }

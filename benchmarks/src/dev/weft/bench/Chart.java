@@ -17,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.DoubleFunction;
@@ -217,6 +218,10 @@ final class Chart {
         }
     }
 
+    /** A label by a point of a line, placed once every line is drawn. */
+    private record PointLabel(String text, Color color, double x, double y) {
+    }
+
     /** Lines over an x and a y axis. */
     static final class LinePanel extends Panel {
         final Axis x;
@@ -256,6 +261,7 @@ final class Chart {
                 g.setColor(MUTED);
                 g.drawString(r.label(), (float) (plot.getX() + 6), (float) (py - 4));
             }
+            List<PointLabel> pending = new ArrayList<>();
             for (Line line : lines) {
                 Path2D path = new Path2D.Double();
                 boolean started = false;
@@ -291,14 +297,28 @@ final class Chart {
                         g.draw(new Ellipse2D.Double(px - 4, py - 4, 8, 8));
                     }
                     if (line.labels() != null && line.labels()[i] != null) {
-                        g.setFont(font(Font.BOLD, 11));
-                        g.setColor(line.series().color());
-                        String label = line.labels()[i];
-                        int w = g.getFontMetrics().stringWidth(label);
-                        double lx = Math.min(Math.max(px - w / 2.0, plot.getX() + 2), plot.getMaxX() - w - 2);
-                        g.drawString(label, (float) lx, (float) (py - 9));
+                        pending.add(new PointLabel(line.labels()[i], line.series().color(), px, py));
                     }
                 }
+            }
+            // Highest points first, each label above its point, or below it when that would cover one drawn already.
+            pending.sort(Comparator.comparingDouble(PointLabel::y));
+            List<Rectangle2D> placed = new ArrayList<>();
+            g.setFont(font(Font.BOLD, 11));
+            FontMetrics lm = g.getFontMetrics();
+            for (PointLabel label : pending) {
+                int w = lm.stringWidth(label.text());
+                int h = lm.getAscent();
+                double lx = Math.min(Math.max(label.x() - w / 2.0, plot.getX() + 2), plot.getMaxX() - w - 2);
+                double ly = label.y() - 9;
+                Rectangle2D box = new Rectangle2D.Double(lx - 2, ly - h, w + 4, h + 2);
+                if (placed.stream().anyMatch(box::intersects)) {
+                    ly = label.y() + 9 + h;
+                    box = new Rectangle2D.Double(lx - 2, ly - h, w + 4, h + 2);
+                }
+                placed.add(box);
+                g.setColor(label.color());
+                g.drawString(label.text(), (float) lx, (float) ly);
             }
         }
     }

@@ -50,7 +50,9 @@ final class Charts {
     static String footnote(JsonNode results) {
         JsonNode m = results.path("machine");
         JsonNode run = results.path("run");
-        String quick = run.path("quick").asBoolean() ? "  ·  --quick: a smoke run, its figures mean little" : "";
+        String quick = (run.path("quick").asBoolean() ? "  ·  --quick: a smoke run, its figures mean little" : "")
+                + (results.has("rendered") ? "  ·  drawn again by --render at commit "
+                + results.at("/rendered/commit").asText() : "");
         return String.format(Locale.ROOT, "%s  ·  %s UTC  ·  commit %s%s", run.path("command").asText(),
                 m.path("started").asText().replace('T', ' ').replace("Z", ""), m.path("commit").asText(), quick)
                 + "\n" + String.format(Locale.ROOT, "%d cores (%s), %s GB  ·  JDK %s  ·  1-min load %s at the start  ·  "

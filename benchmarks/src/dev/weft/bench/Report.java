@@ -71,8 +71,12 @@ final class Report {
         b.append("Every figure below was measured in one run of `").append(run.path("command").asText())
                 .append("`, on ").append(m.path("started").asText().replace('T', ' ').replace("Z", " UTC"))
                 .append(", commit `").append(m.path("commit").asText()).append("`, in ")
-                .append(Chart.number(run.path("minutes").asDouble())).append(" minutes; the charts were drawn by "
-                        + "the run from the same figures. Weft is compared with the official MCP Java SDK "
+                .append(Chart.number(run.path("minutes").asDouble())).append(" minutes; ")
+                .append(results.has("rendered") ? "the charts and this block were drawn again from the same figures, "
+                        + "without measuring, by `" + results.at("/rendered/command").asText() + "` at commit `"
+                        + results.at("/rendered/commit").asText() + "`, " + results.at("/rendered/at").asText()
+                        .replace('T', ' ').replace("Z", " UTC") + "." : "the charts were drawn by the run from the same "
+                        + "figures.").append(" Weft is compared with the official MCP Java SDK "
                         + "(`io.modelcontextprotocol.sdk:mcp` 2.1.0) for MCP, with acp-core 0.14.0 (the Java ACP "
                         + "SDK) for ACP, and, for the transport set, with raw baselines that use no library. How each "
                         + "set measures, and its caveats, are in its section below.\n\n");
