@@ -94,6 +94,7 @@ public final class Bench {
                 + " (MCP clients, pool and ACP hosts); " + String.join(" ", ServerBench.SERVER_FLAGS)
                 + " (MCP servers)");
 
+        OtherActivity activity = new OtherActivity();
         SetTimer timer = new SetTimer(Results.array(run, "set_times"));
         List<RoundTrips.Result> roundTrips = new ArrayList<>();
         if (only.contains("memory")) {
@@ -168,6 +169,8 @@ public final class Bench {
             timer.done("ACP client");
         }
         System.out.println("load at the end: " + Machine.loadAverage() + " (1, 5, 15 min)");
+        activity.close();
+        Results.root().set("other_activity", activity.json());
         ObjectNode machine = (ObjectNode) Results.root().get("machine");
         machine.put("load_end", Machine.loadAverage());
         machine.put("ended", Machine.now());

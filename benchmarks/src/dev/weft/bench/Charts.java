@@ -58,7 +58,10 @@ final class Charts {
                 + "\n" + String.format(Locale.ROOT, "%d cores (%s), %s GB  ·  JDK %s  ·  1-min load %s at the start  ·  "
                         + "figures: benchmarks/target/results-%s.json", m.path("cores").asInt(), m.path("cpu").asText(),
                 Chart.number(m.path("memory_gb").asDouble()), m.path("jdk").asText().replaceFirst(" .*", ""),
-                m.path("load_start").asText().split(" ")[0], run.path("stamp").asText());
+                m.path("load_start").asText().split(" ")[0], run.path("stamp").asText())
+                + (results.has("other_activity") ? "  ·  other processes busy during the run: "
+                + (results.at("/other_activity/busy").isEmpty() ? "none seen" : results.at("/other_activity/busy")
+                .size() + " (see the report)") : "");
     }
 
     // ---------------------------------------------------------------- (a) MCP client latency

@@ -115,6 +115,27 @@ final class Report {
                 .append(m.path("load_end").asText()).append(" at the end (").append(m.path("ended").asText()
                         .replace('T', ' ').replace("Z", " UTC")).append("); during the run the load is mostly the "
                         + "benchmark's own.\n\n");
+        JsonNode other = results.path("other_activity");
+        if (!other.isMissingNode()) {
+            b.append("**Other activity**: processes other than the benchmark's that used more than ")
+                    .append(other.path("threshold_percent_of_a_core").asInt()).append(" % of a core in a ")
+                    .append(other.path("period_s").asInt()).append(" s look (").append(other.path("looks").asInt())
+                    .append(" looks during the run): ");
+            if (other.path("busy").isEmpty()) {
+                b.append("none.\n\n");
+            } else {
+                b.append(other.path("busy").size()).append(".\n\n");
+                for (JsonNode p : other.path("busy")) {
+                    b.append("- `").append(p.path("command").asText().replace("`", "'")).append("` (pid ")
+                            .append(p.path("pid").asLong()).append("): ")
+                            .append(p.path("first").asText().replace("T", " ").replace("Z", "")).append(" to ")
+                            .append(p.path("last").asText().replaceFirst(".*T", "").replace("Z", "")).append(" UTC, ")
+                            .append(p.path("periods").asInt()).append(" looks, up to ")
+                            .append(p.path("most_percent_of_a_core").asInt()).append(" % of a core\n");
+                }
+                b.append('\n');
+            }
+        }
         JsonNode sets = results.at("/run/set_times");
         if (sets.isArray() && !sets.isEmpty()) {
             b.append("| set | minutes | 1-min load, start → end |\n|---|--:|---|\n");
