@@ -1,5 +1,7 @@
 package dev.weft.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -356,9 +358,9 @@ final class AcpBench {
     }
 
     /** A row of the summary: a figure of a repetition, for both sides; {@code ratio}: whether Weft ÷ SDK means much. */
-    private record Row(String name, ToDoubleFunction<Rep> value, String format, boolean ratio) {
-        Row(String name, ToDoubleFunction<Rep> value, String format) {
-            this(name, value, format, true);
+    private record Row(String key, String name, ToDoubleFunction<Rep> value, String format, boolean ratio) {
+        Row(String key, String name, ToDoubleFunction<Rep> value, String format) {
+            this(key, name, value, format, true);
         }
     }
 
@@ -366,37 +368,48 @@ final class AcpBench {
         String flood = String.format(Locale.ROOT, "flood %,d", size.flood());
         String tools = String.format(Locale.ROOT, "tools %,d (%,d updates)", size.tools(), 2 * size.tools());
         List<Row> rows = List.of(
-                new Row("start → session open (ms)", r -> r.figure("open", "ns") / 1e6, "%.1f"),
-                new Row(flood + ": wall (ms)", r -> r.figure("flood", "wall_ns") / 1e6, "%.1f"),
-                new Row("flood: updates/s", r -> rateOf(r.get("flood")), "%,.0f"),
-                new Row("flood: host CPU per 1,000 updates (ms)", r -> cpuOf(r.get("flood")), "%.2f"),
-                new Row("flood: updates seen when the prompt returned", r -> r.figure("flood", "at_return"),
+                new Row("open_ms", "start → session open (ms)", r -> r.figure("open", "ns") / 1e6, "%.1f"),
+                new Row("flood_wall_ms", flood + ": wall (ms)", r -> r.figure("flood", "wall_ns") / 1e6, "%.1f"),
+                new Row("flood_updates_per_s", "flood: updates/s", r -> rateOf(r.get("flood")), "%,.0f"),
+                new Row("flood_cpu_ms_per_1k", "flood: host CPU per 1,000 updates (ms)", r -> cpuOf(r.get("flood")),
+                        "%.2f"),
+                new Row("flood_at_return", "flood: updates seen when the prompt returned",
+                        r -> r.figure("flood", "at_return"), "%,.0f", false),
+                new Row("flood_out_of_place", "flood: updates out of place", r -> r.figure("flood", "out_of_place"),
                         "%,.0f", false),
-                new Row("flood: updates out of place", r -> r.figure("flood", "out_of_place"), "%,.0f", false),
-                new Row("flood: listener calls running at once, most", r -> r.figure("flood", "max_concurrent"),
-                        "%.0f", false),
-                new Row("flood: threads the listener ran on", r -> r.figure("flood", "listener_threads"), "%.0f",
-                        false),
-                new Row(tools + ": wall (ms)", r -> r.figure("tools", "wall_ns") / 1e6, "%.1f"),
-                new Row("tools: updates/s", r -> rateOf(r.get("tools")), "%,.0f"),
-                new Row("tools: host CPU per 1,000 updates (ms)", r -> cpuOf(r.get("tools")), "%.2f"),
-                new Row("tools: updates out of place", r -> r.figure("tools", "out_of_place"), "%,.0f", false),
-                new Row("tools: tool calls whose last update seen is not terminal",
+                new Row("flood_max_concurrent", "flood: listener calls running at once, most",
+                        r -> r.figure("flood", "max_concurrent"), "%.0f", false),
+                new Row("flood_listener_threads", "flood: threads the listener ran on",
+                        r -> r.figure("flood", "listener_threads"), "%.0f", false),
+                new Row("tools_wall_ms", tools + ": wall (ms)", r -> r.figure("tools", "wall_ns") / 1e6, "%.1f"),
+                new Row("tools_updates_per_s", "tools: updates/s", r -> rateOf(r.get("tools")), "%,.0f"),
+                new Row("tools_cpu_ms_per_1k", "tools: host CPU per 1,000 updates (ms)", r -> cpuOf(r.get("tools")),
+                        "%.2f"),
+                new Row("tools_out_of_place", "tools: updates out of place", r -> r.figure("tools", "out_of_place"),
+                        "%,.0f", false),
+                new Row("tools_nonterminal", "tools: tool calls whose last update seen is not terminal",
                         r -> r.figure("tools", "nonterminal"), "%,.0f", false),
-                new Row("crash: \"bye\" → prompt returned or threw (ms)", r -> r.get("crash").get("capped")
-                        .equals("true") ? Double.NaN : r.figure("crash", "end_ns") / 1e6, "%.1f"),
-                new Row("cancel: cancel() → prompt returned (ms)", r -> r.figure("cancel", "cancel_ns") / 1e6, "%.2f"),
-                new Row("cancel: terminal tool-call updates the listener saw", r -> r.figure("cancel", "terminal_seen"),
-                        "%.0f", false),
-                new Row("cancel: … of which made up by the client", r -> r.figure("cancel", "synthesized"), "%.0f",
-                        false),
-                new Row("cancel: tool calls left non-terminal", r -> r.figure("cancel", "nonterminal"), "%.0f", false),
-                new Row("threads: live platform threads before the flood prompt",
+                new Row("crash_ms", "crash: \"bye\" → prompt returned or threw (ms)",
+                        r -> r.get("crash").get("capped").equals("true") ? Double.NaN
+                                : r.figure("crash", "end_ns") / 1e6, "%.1f"),
+                new Row("cancel_ms", "cancel: cancel() → prompt returned (ms)",
+                        r -> r.figure("cancel", "cancel_ns") / 1e6, "%.2f"),
+                new Row("cancel_terminal_seen", "cancel: terminal tool-call updates the listener saw",
+                        r -> r.figure("cancel", "terminal_seen"), "%.0f", false),
+                new Row("cancel_synthesized", "cancel: … of which made up by the client",
+                        r -> r.figure("cancel", "synthesized"), "%.0f", false),
+                new Row("cancel_nonterminal", "cancel: tool calls left non-terminal",
+                        r -> r.figure("cancel", "nonterminal"), "%.0f", false),
+                new Row("threads_before", "threads: live platform threads before the flood prompt",
                         r -> r.figure("flood", "threads_before"), "%.0f"),
-                new Row("threads: at the flood's middle update", r -> r.figure("flood", "threads_mid"), "%.0f"),
-                new Row("threads: peak during the flood prompt", r -> r.figure("flood", "threads_peak"), "%.0f"),
-                new Row("threads: peak during the tools prompt", r -> r.figure("tools", "threads_peak"), "%.0f"),
-                new Row("close → agent gone (ms)", r -> r.figure("closed-first", "gone_ns") / 1e6, "%.1f"));
+                new Row("threads_mid", "threads: at the flood's middle update", r -> r.figure("flood", "threads_mid"),
+                        "%.0f"),
+                new Row("threads_peak_flood", "threads: peak during the flood prompt",
+                        r -> r.figure("flood", "threads_peak"), "%.0f"),
+                new Row("threads_peak_tools", "threads: peak during the tools prompt",
+                        r -> r.figure("tools", "threads_peak"), "%.0f"),
+                new Row("close_ms", "close → agent gone (ms)", r -> r.figure("closed-first", "gone_ns") / 1e6,
+                        "%.1f"));
         List<Rep> weft = succeeded("Weft");
         List<Rep> sdk = succeeded("SDK");
         System.out.println("### ACP client: summary (1-min load " + loadBefore + "→" + Machine.load1() + ")");
@@ -415,6 +428,70 @@ final class AcpBench {
                     !row.ratio() || Double.isNaN(w) || Double.isNaN(s) || s == 0 ? "–" : ratio(w / s));
         }
         System.out.println();
+        record(rows, weft, sdk);
+    }
+
+    /**
+     * Every figure of the set, to {@link Results}: the summary's rows (a repetition whose crash had no error within
+     * the cap is counted in {@code capped}, not in the values), what each side threw and did on cancel, each
+     * repetition's figures.
+     */
+    private void record(List<Row> rows, List<Rep> weft, List<Rep> sdk) {
+        ObjectNode json = Results.set("acp");
+        json.put("flood", size.flood());
+        json.put("tools", size.tools());
+        json.put("reps", size.reps());
+        json.put("cap_s", size.capSeconds());
+        ObjectNode counts = json.putObject("succeeded");
+        counts.put("weft", weft.size());
+        counts.put("sdk", sdk.size());
+        ObjectNode summary = json.putObject("summary");
+        for (Row row : rows) {
+            ObjectNode o = summary.putObject(row.key());
+            o.put("figure", row.name());
+            o.set("weft", spreadOf(weft, row));
+            o.set("sdk", spreadOf(sdk, row));
+        }
+        for (Side side : sides) {
+            ObjectNode o = json.putObject(side.name());
+            List<Rep> ok = succeeded(side.name());
+            o.put("defaults", ok.isEmpty() ? "" : ok.get(0).get("defaults").get("text"));
+            Map<String, Integer> crash = new TreeMap<>();
+            ok.forEach(r -> crash.merge(r.get("crash").get("capped").equals("true") ? "no error within "
+                    + size.capSeconds() + " s" : r.get("crash").get("outcome"), 1, Integer::sum));
+            o.set("crash_outcomes", Results.kinds(crash));
+            Map<String, Integer> cancel = new TreeMap<>();
+            ok.forEach(r -> cancel.merge(r.get("cancel").get("outcome"), 1, Integer::sum));
+            o.set("cancel_outcomes", Results.kinds(cancel));
+        }
+        ArrayNode all = json.putArray("reps_each");
+        for (Rep r : reps) {
+            ObjectNode o = all.addObject();
+            o.put("rep", r.number());
+            o.put("side", r.side().name());
+            o.put("ok", r.ok());
+            r.problems().forEach(o.putArray("problems")::add);
+            for (Row row : rows) {
+                try {
+                    double value = row.value().applyAsDouble(r);
+                    if (!Double.isNaN(value)) {
+                        o.put(row.key(), Results.round(value, 3));
+                    }
+                } catch (RuntimeException e) {
+                    // a failed repetition may lack the record: its figure is left out
+                }
+            }
+            o.put("load_before", r.loadBefore());
+            o.put("load_after", r.loadAfter());
+        }
+        notes.forEach(Results.array(json, "notes")::add);
+    }
+
+    private static ObjectNode spreadOf(List<Rep> reps, Row row) {
+        double[] values = reps.stream().mapToDouble(row.value()).toArray();
+        ObjectNode o = Results.spread(Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray());
+        o.put("capped", Arrays.stream(values).filter(Double::isNaN).count());
+        return o;
     }
 
     /** What each side threw on the crash, its cancel's outcome, and its threads by name. */

@@ -1,10 +1,14 @@
 package dev.weft.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 
@@ -39,6 +43,47 @@ final class Machine {
                         + System.getProperty("java.vm.name") + ")",
                 "jvm args: " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()),
                 "load:     " + loadAverage() + " (1, 5, 15 min)");
+    }
+
+    /** The machine and the JVM as one JSON object, with the load now (the start of the run). */
+    static ObjectNode json() {
+        ObjectNode o = Results.JSON.createObjectNode();
+        o.put("started", now());
+        o.put("commit", System.getProperty("weft.bench.commit", "?"));
+        o.put("cpu", cpuModel());
+        o.put("cores", Runtime.getRuntime().availableProcessors());
+        o.put("memory_gb", Results.round(kilobytes(memTotal()) / 1048576.0, 1));
+        o.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        o.put("jdk", Runtime.version() + " (" + System.getProperty("java.vendor") + ", "
+                + System.getProperty("java.vm.name") + ")");
+        o.put("benchmark_jvm", String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(arg -> !arg.startsWith("-Dweft.bench.")).toList()));
+        o.put("load_start", loadAverage());
+        String busiest = System.getProperty("weft.bench.busiest");
+        if (busiest != null) {
+            try {
+                ArrayNode lines = o.putArray("busiest_at_start");
+                Files.readAllLines(Path.of(busiest)).stream().filter(l -> !l.isBlank())
+                        .map(l -> l.startsWith("    ") ? l.substring(4) : l).forEach(lines::add);
+            } catch (IOException e) {
+                o.put("busiest_at_start", "? (" + e + ")");
+            }
+        }
+        return o;
+    }
+
+    /** Now, in UTC, to the second. */
+    static String now() {
+        return ZonedDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.SECONDS)
+                .format(DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+    }
+
+    private static long kilobytes(String meminfo) {
+        try {
+            return Long.parseLong(meminfo.replaceAll("[^0-9]", ""));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     private static String cpuModel() {

@@ -1,5 +1,7 @@
 package dev.weft.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,9 +45,9 @@ final class McpBench {
 
     /** How much work each section does. */
     record Size(int sessionJvms, int furtherSessions, int seqJvms, int seqWarm, int seqCalls, int tputWarm,
-                int tputRounds, int tputCallsPerRound, int killReps, int killCapSeconds) {
-        static final Size FULL = new Size(3, 20, 2, 20_000, 20_000, 2, 5, 10_240, 5, 25);
-        static final Size QUICK = new Size(1, 3, 1, 2_000, 2_000, 1, 1, 1_024, 1, 25);
+                int tputRounds, int tputLatencyRounds, int tputCallsPerRound, int killReps, int killCapSeconds) {
+        static final Size FULL = new Size(3, 20, 2, 20_000, 20_000, 2, 5, 2, 10_240, 5, 25);
+        static final Size QUICK = new Size(1, 3, 1, 2_000, 2_000, 1, 1, 1, 1_024, 1, 25);
     }
 
     /** A client under test: its name in the tables, its class path, its main class. */
@@ -79,6 +81,8 @@ final class McpBench {
     private final Size size;
     private final List<Side> sides;
     private final List<String> peer;
+    /** The server of the HTTP kill section: {@code McpHttpPeer}, on the same JDK as the stdio peer. */
+    private final List<String> httpPeer;
     private final Path dir;
     private final List<String> notes = new ArrayList<>();
     private int launches;
@@ -93,6 +97,8 @@ final class McpBench {
         this.peer = List.of(Machine.java(), "-XX:+UseSerialGC", "-XX:+AutoCreateSharedArchive",
                 "-XX:SharedArchiveFile=" + dir.resolve("peer.jsa"), "-cp", Machine.property("weft.bench.mcp.peer"),
                 "dev.weft.bench.mcp.McpPeer");
+        this.httpPeer = List.of(Machine.java(), "-XX:+UseSerialGC", "-cp", Machine.property("weft.bench.mcp.peer"),
+                "dev.weft.bench.mcp.McpHttpPeer");
     }
 
     static void run(boolean quick) throws IOException, InterruptedException {
@@ -118,9 +124,11 @@ final class McpBench {
         tables.add(section(this::sequential));
         tables.add(section(this::throughput));
         tables.add(section(this::kill));
+        tables.add(section(this::killHttp));
         System.out.println();
         tables.forEach(System.out::println);
         printTargets();
+        notes.forEach(Results.array(Results.set("mcp"), "notes")::add);
         if (!notes.isEmpty()) {
             System.out.println("Notes from the children:");
             System.out.println();
@@ -178,6 +186,19 @@ final class McpBench {
         }
         progress("sessions", s -> millis(firstSession.get(s).median()) + " ms first, "
                 + millis(further.get(s).median()) + " ms further");
+        ObjectNode json = Results.object(Results.set("mcp"), "sessions");
+        json.put("jvms_per_client", size.sessionJvms());
+        json.put("further_per_jvm", size.furtherSessions());
+        for (Side side : sides) {
+            String n = side.name();
+            ObjectNode o = json.putObject(n);
+            o.set("first_ms", Results.spread(Results.millisEach(firstSession.get(n))));
+            o.put("launch_to_session_ms_median", Results.millis(launchToSession.get(n).median()));
+            o.put("launch_to_main_ms_median", Results.millis(launchToMain.get(n).median()));
+            o.put("further_ms_median", Results.millis(further.get(n).median()));
+            o.put("further_ms_p90", Results.millis(further.get(n).percentile(90)));
+            o.put("close_ms_median", Results.millis(closes.get(n).median()));
+        }
         long floorFirst = firstSession.get("floor").median();
         StringBuilder t = new StringBuilder();
         t.append("### 1. Sessions (ms; {load})\n\n");
@@ -225,6 +246,13 @@ final class McpBench {
             }
         }
         progress("sequential", s -> micros(sequentialLatency.get(s).median()) + " µs p50");
+        ObjectNode json = Results.object(Results.set("mcp"), "sequential");
+        json.put("jvms_per_client", size.seqJvms());
+        json.put("warm_calls", size.seqWarm());
+        json.put("timed_calls", size.seqCalls());
+        for (Side side : all) {
+            json.set(side.name(), Results.latency(sequentialLatency.get(side.name())));
+        }
         Samples floor = sequentialLatency.get("floor");
         StringBuilder t = new StringBuilder();
         t.append("### 2. Sequential `tools/call echo` (µs; {load})\n\n");
@@ -256,6 +284,10 @@ final class McpBench {
         final List<Double> callsPerSecond = new ArrayList<>();
         final Map<String, Long> errors = new TreeMap<>();
         final Map<Integer, Long> failedPerRound = new HashMap<>();
+        /** The time of each answered call in the latency rounds, after the measured ones. */
+        final Samples latencies = new Samples();
+        /** Calls failed or not made in the latency rounds. */
+        long latencyFailed;
         long failed;
         long unfinished;
         int rounds;
@@ -275,7 +307,7 @@ final class McpBench {
     private final Map<Key, Rounds> throughputRounds = new HashMap<>();
     /** The warm-up rounds, left out of the figures; what failed in them is reported all the same. */
     private final Map<Key, Rounds> warmRounds = new HashMap<>();
-    private static final int[] CALLERS = {1, 16, 256};
+    private static final int[] CALLERS = {1, 16, 64, 256};
     private static final String[] THREADS = {"platform", "virtual"};
 
     private String throughput() throws IOException, InterruptedException {
@@ -283,7 +315,7 @@ final class McpBench {
         for (int callers : CALLERS) {
             for (Side side : turn(turn++)) {
                 Output out = launch(side, "tput-" + callers, callers, size.tputCallsPerRound() / callers,
-                        size.tputWarm(), size.tputRounds());
+                        size.tputWarm(), size.tputRounds(), size.tputLatencyRounds());
                 for (Map<String, String> r : out.records("round")) {
                     Rounds rounds = (Boolean.parseBoolean(r.get("measured")) ? throughputRounds : warmRounds)
                             .computeIfAbsent(new Key(side.name(), r.get("threads"), callers), k -> new Rounds());
@@ -298,6 +330,14 @@ final class McpBench {
                     rounds.failed += count;
                     rounds.failedPerRound.merge(Integer.parseInt(e.get("round")), count, Long::sum);
                     rounds.errors.merge(e.get("kind"), count, Long::sum);
+                }
+                for (Map<String, String> r : out.records("latround")) {
+                    Rounds rounds = throughputRounds.get(new Key(side.name(), r.get("threads"), callers));
+                    rounds.latencyFailed += Long.parseLong(r.get("failed")) + Long.parseLong(r.get("unfinished"));
+                }
+                for (String threads : THREADS) {
+                    throughputRounds.get(new Key(side.name(), threads, callers)).latencies
+                            .addAll(out.samples("tput_" + threads + "_ns"));
                 }
             }
             int c = callers;
@@ -314,7 +354,9 @@ final class McpBench {
                         + "A failed call is counted, and its caller goes on; a round still running 90 s after its "
                         + "start is cut short (threads dumped, then interrupted), and the calls it did not make are "
                         + "*unfinished*. The floor is its direct loop for 1 caller, its demultiplexing reader for "
-                        + "more.\n\n");
+                        + "more. Then ").append(size.tputLatencyRounds()).append(" more rounds per thread kind in "
+                        + "which each caller also times each call, for the latency percentiles only (not in this "
+                        + "table).\n\n");
         t.append("| callers | threads | floor calls/s | Weft calls/s | SDK calls/s | Weft ÷ floor | SDK ÷ floor "
                 + "| failed calls (most in a round): floor / Weft / SDK | unfinished calls: floor / Weft / SDK |\n");
         t.append("|--:|---|--:|--:|--:|--:|--:|--:|--:|\n");
@@ -361,7 +403,41 @@ final class McpBench {
         if (!warm.isEmpty()) {
             t.append("Failures in warm-up rounds (not in the table):\n\n").append(warm).append('\n');
         }
+        recordThroughput();
         return t.toString();
+    }
+
+    private void recordThroughput() {
+        ObjectNode json = Results.object(Results.set("mcp"), "throughput");
+        json.put("calls_per_round", size.tputCallsPerRound());
+        json.put("warm_rounds", size.tputWarm());
+        json.put("measured_rounds", size.tputRounds());
+        json.put("latency_rounds", size.tputLatencyRounds());
+        ArrayNode rows = Results.array(json, "rows");
+        for (int callers : CALLERS) {
+            for (String threads : THREADS) {
+                for (Side side : sides) {
+                    Key key = new Key(side.name(), threads, callers);
+                    Rounds r = throughputRounds.get(key);
+                    ObjectNode row = rows.addObject();
+                    row.put("callers", callers);
+                    row.put("threads", threads);
+                    row.put("side", side.name());
+                    row.set("calls_per_s", Results.spread(r.callsPerSecond.stream().mapToDouble(Double::doubleValue)
+                            .toArray()));
+                    row.put("failed", r.failed);
+                    row.put("most_failed_in_a_round", r.failedPerRound.values().stream().mapToLong(Long::longValue)
+                            .max().orElse(0));
+                    row.put("unfinished", r.unfinished);
+                    row.set("errors", Results.kinds(r.errors));
+                    row.set("latency", Results.latency(r.latencies));
+                    row.put("latency_rounds_failed", r.latencyFailed);
+                    Rounds w = warmRounds.get(key);
+                    row.put("warm_up_failed", w == null ? 0 : w.failed);
+                    row.put("warm_up_unfinished", w == null ? 0 : w.unfinished);
+                }
+            }
+        }
     }
 
     // ---------------------------------------------------------------- 4. kill
@@ -418,6 +494,91 @@ final class McpBench {
             }
         }
         t.append('\n');
+        ObjectNode json = Results.object(Results.set("mcp"), "kill");
+        json.put("reps", size.killReps());
+        json.put("cap_s", size.killCapSeconds());
+        ArrayNode rows = Results.array(json, "rows");
+        for (int pending : IN_FLIGHT) {
+            for (Side side : sides) {
+                Killed k = killed.get(new Key(side.name(), "virtual", pending));
+                ObjectNode row = rows.addObject();
+                row.put("in_flight", pending);
+                row.put("side", side.name());
+                row.put("calls", k.calls);
+                row.put("capped", k.capped);
+                row.set("error_ms", Results.spread(Results.millisEach(k.failTimes)));
+                row.set("kinds", Results.kinds(k.kinds));
+            }
+        }
+        return t.toString();
+    }
+
+    // ---------------------------------------------------------------- 5. kill over HTTP
+
+    private final Map<Key, Killed> killedHttp = new HashMap<>();
+
+    /** As {@link #kill}, over Streamable HTTP, for Weft and the SDK (the floor has no HTTP client). */
+    private String killHttp() throws IOException, InterruptedException {
+        List<Side> clients = sides.stream().filter(s -> !s.name().equals("floor")).toList();
+        int turn = 0;
+        for (int pending : IN_FLIGHT) {
+            List<Side> order = new ArrayList<>(clients);
+            if (turn++ % 2 == 1) {
+                java.util.Collections.reverse(order);
+            }
+            for (Side side : order) {
+                Output out = launch(side, "killhttp-" + pending, httpPeer, pending, size.killReps(),
+                        size.killCapSeconds());
+                Killed k = killedHttp.computeIfAbsent(new Key(side.name(), "virtual", pending), x -> new Killed());
+                for (Map<String, String> r : out.records("killed")) {
+                    k.calls++;
+                    if (r.get("outcome").equals("capped")) {
+                        k.capped++;
+                    } else {
+                        k.failTimes.add(Long.parseLong(r.get("ns")));
+                        k.kinds.merge(r.get("kind"), 1, Integer::sum);
+                    }
+                }
+            }
+            int p = pending;
+            System.out.printf(Locale.ROOT, "done: kill over HTTP, %d in flight: %s (load %s)%n", pending,
+                    clients.stream().map(s -> s.name() + " " + describe(killedHttp.get(new Key(s.name(), "virtual",
+                            p)))).collect(Collectors.joining("; ")), Machine.load1());
+        }
+        StringBuilder t = new StringBuilder();
+        t.append("### 5. From the HTTP server's SIGKILL to each in-flight call's error (ms; {load})\n\n");
+        t.append("As 4, over Streamable HTTP: per repetition the child starts a server of its own (`McpHttpPeer`: the "
+                + "JDK's HTTP server on 127.0.0.1, Jackson, JSON answers, no event stream) and opens a session with "
+                + "the client's HTTP transport, every default; N virtual threads each call `hold`; once the server "
+                + "has printed that it received every hold, it is killed by pid (SIGKILL). ")
+                .append(size.killReps()).append(" repetitions per client and N; a call still waiting ")
+                .append(size.killCapSeconds()).append(" s after the kill is *capped*. The floor has no HTTP client.\n\n");
+        t.append("| in flight | client | calls | errors within the cap | capped at ").append(size.killCapSeconds())
+                .append(" s | median | max | error kinds |\n");
+        t.append("|--:|---|--:|--:|--:|--:|--:|---|\n");
+        ObjectNode json = Results.object(Results.set("mcp"), "kill_http");
+        json.put("reps", size.killReps());
+        json.put("cap_s", size.killCapSeconds());
+        ArrayNode rows = Results.array(json, "rows");
+        for (int pending : IN_FLIGHT) {
+            for (Side side : clients) {
+                Killed k = killedHttp.get(new Key(side.name(), "virtual", pending));
+                boolean any = k.failTimes.size() > 0;
+                t.append(String.format(Locale.ROOT, "| %d | %s | %d | %d | %d | %s | %s | %s |%n", pending,
+                        side.name(), k.calls, k.failTimes.size(), k.capped,
+                        any ? millis3(k.failTimes.median()) : "–", any ? millis3(k.failTimes.max()) : "–",
+                        k.kinds.entrySet().stream().map(e -> "`" + e.getKey() + "` × " + e.getValue())
+                                .collect(Collectors.joining("; "))));
+                ObjectNode row = rows.addObject();
+                row.put("in_flight", pending);
+                row.put("side", side.name());
+                row.put("calls", k.calls);
+                row.put("capped", k.capped);
+                row.set("error_ms", Results.spread(Results.millisEach(k.failTimes)));
+                row.set("kinds", Results.kinds(k.kinds));
+            }
+        }
+        t.append('\n');
         return t.toString();
     }
 
@@ -429,6 +590,25 @@ final class McpBench {
     // ---------------------------------------------------------------- targets
 
     private void printTargets() {
+        ArrayNode targets = Results.array(Results.set("mcp"), "targets");
+        for (int pending : IN_FLIGHT) {
+            Killed w = killed.get(new Key("Weft", "virtual", pending));
+            Killed s = killed.get(new Key("SDK", "virtual", pending));
+            target(targets, "kill_" + pending, "kill → error under 10 ms, " + pending + " in flight (every call)",
+                    killMet(w), killMet(s));
+        }
+        Rounds tf = throughputRounds.get(new Key("floor", "virtual", 256));
+        target(targets, "calls_256_virtual", "calls/s at 256 virtual callers ≥ 0.9 × floor, 0 errors",
+                tputMet(throughputRounds.get(new Key("Weft", "virtual", 256)), tf),
+                tputMet(throughputRounds.get(new Key("SDK", "virtual", 256)), tf));
+        long floorSeq = sequentialLatency.get("floor").median();
+        target(targets, "sequential_p50", "sequential p50 ≤ 1.1 × floor",
+                sequentialLatency.get("Weft").median() <= 1.1 * floorSeq,
+                sequentialLatency.get("SDK").median() <= 1.1 * floorSeq);
+        long floorFirst = firstSession.get("floor").median();
+        target(targets, "first_session", "first session in a fresh JVM ≤ floor + 150 ms (median)",
+                firstSession.get("Weft").median() - floorFirst <= COLD_TARGET_NANOS,
+                firstSession.get("SDK").median() - floorFirst <= COLD_TARGET_NANOS);
         System.out.println("### Targets");
         System.out.println();
         System.out.println("| target | floor | Weft | Weft met | SDK | SDK meets |");
@@ -464,6 +644,14 @@ final class McpBench {
                         + "| %s | %s (%s) | %s |%n", millis(ff), millis(wf), signedMillis(wf - ff),
                 met(wf - ff <= COLD_TARGET_NANOS), millis(sf), signedMillis(sf - ff), met(sf - ff <= COLD_TARGET_NANOS));
         System.out.println();
+    }
+
+    private static void target(ArrayNode targets, String id, String text, boolean weft, boolean sdk) {
+        ObjectNode o = targets.addObject();
+        o.put("id", id);
+        o.put("target", text);
+        o.put("weft_met", weft);
+        o.put("sdk_met", sdk);
     }
 
     private static String killFigure(Killed k) {
@@ -509,6 +697,12 @@ final class McpBench {
 
     /** Runs one child JVM to its end; its result lines (without the tag). Its output goes to a log as well. */
     private Output launch(Side side, String mode, int... numbers) throws IOException, InterruptedException {
+        return launch(side, mode, peer, numbers);
+    }
+
+    /** As {@link #launch(Side, String, int...)}, with {@code server} for the child's server command. */
+    private Output launch(Side side, String mode, List<String> server, int... numbers)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Machine.java());
         command.addAll(CLIENT_FLAGS);
@@ -516,7 +710,7 @@ final class McpBench {
         command.addAll(List.of("-cp", side.classPath(), side.mainClass(), mode.replaceFirst("-.*", "")));
         Arrays.stream(numbers).forEach(n -> command.add(Integer.toString(n)));
         command.add("--");
-        command.addAll(peer);
+        command.addAll(server);
         Path log = dir.resolve("logs/" + (++launches) + "-" + side.name() + "-" + mode + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         Instant launched = Instant.now();

@@ -1,5 +1,7 @@
 package dev.weft.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -338,35 +340,45 @@ final class PoolBench {
     }
 
     /** One row of the summary: a figure of a repetition, for both sides. */
-    private record Row(String name, ToDoubleFunction<Rep> value, String format) {
+    private record Row(String key, String name, ToDoubleFunction<Rep> value, String format) {
     }
 
     private void printSummary(String loadBefore) {
         List<Row> rows = List.of(
-                new Row("all ready (ms)", r -> max(r.readyNanos()) / 1e6, "%.1f"),
-                new Row("ready, p50 of the callers (ms)", r -> median(r.readyNanos()) / 1e6, "%.1f"),
-                new Row("first ready (ms)", r -> min(r.readyNanos()) / 1e6, "%.1f"),
-                new Row("server processes at all ready", r -> r.figure(r.ready(), "processes"), "%.0f"),
-                new Row("host platform threads at all ready", r -> r.figure(r.ready(), "threads"), "%.0f"),
-                new Row("… added since the start", r -> r.figure(r.ready(), "threads") - r.figure(r.before(),
-                        "threads"), "%.0f"),
-                new Row("host platform threads, peak", r -> r.figure(r.ready(), "peak_threads"), "%.0f"),
-                new Row("host OS threads at all ready", r -> r.figure(r.ready(), "tasks"), "%.0f"),
-                new Row("… added since the start", r -> r.figure(r.ready(), "tasks") - r.figure(r.before(),
-                        "tasks"), "%.0f"),
-                new Row("server OS threads, all servers", r -> r.figure(r.ready(), "server_tasks"), "%.0f"),
-                new Row("OS threads, host + servers", r -> r.figure(r.ready(), "tasks")
-                        + r.figure(r.ready(), "server_tasks"), "%.0f"),
-                new Row("host RSS (MB)", r -> r.figure(r.ready(), "rss_kb") / 1024.0, "%.1f"),
-                new Row("servers RSS, summed (MB)", r -> r.figure(r.ready(), "server_rss_kb") / 1024.0, "%.1f"),
-                new Row("servers PSS, summed (MB)", r -> r.figure(r.ready(), "server_pss_kb") / 1024.0, "%.1f"),
-                new Row("RSS, host + servers (MB)", r -> (r.figure(r.ready(), "rss_kb")
-                        + r.figure(r.ready(), "server_rss_kb")) / 1024.0, "%.1f"),
-                new Row("PSS, host + servers (MB)", r -> (r.figure(r.ready(), "pss_kb")
-                        + r.figure(r.ready(), "server_pss_kb")) / 1024.0, "%.1f"),
-                new Row("CPU until all ready, host + servers (s)", r -> (r.figure(r.ready(), "ticks")
-                        + r.figure(r.ready(), "server_ticks")) / (double) clockTicks, "%.2f"),
-                new Row("close → every server gone (ms)", r -> r.figure(r.closed(), "gone_ns") / 1e6, "%.1f"));
+                new Row("all_ready_ms", "all ready (ms)", r -> max(r.readyNanos()) / 1e6, "%.1f"),
+                new Row("ready_p50_ms", "ready, p50 of the callers (ms)", r -> median(r.readyNanos()) / 1e6,
+                        "%.1f"),
+                new Row("first_ready_ms", "first ready (ms)", r -> min(r.readyNanos()) / 1e6, "%.1f"),
+                new Row("server_processes", "server processes at all ready",
+                        r -> r.figure(r.ready(), "processes"), "%.0f"),
+                new Row("host_platform_threads", "host platform threads at all ready",
+                        r -> r.figure(r.ready(), "threads"), "%.0f"),
+                new Row("host_platform_threads_added", "… added since the start",
+                        r -> r.figure(r.ready(), "threads") - r.figure(r.before(), "threads"), "%.0f"),
+                new Row("host_platform_threads_peak", "host platform threads, peak",
+                        r -> r.figure(r.ready(), "peak_threads"), "%.0f"),
+                new Row("host_os_threads", "host OS threads at all ready", r -> r.figure(r.ready(), "tasks"),
+                        "%.0f"),
+                new Row("host_os_threads_added", "… added since the start",
+                        r -> r.figure(r.ready(), "tasks") - r.figure(r.before(), "tasks"), "%.0f"),
+                new Row("server_os_threads", "server OS threads, all servers",
+                        r -> r.figure(r.ready(), "server_tasks"), "%.0f"),
+                new Row("os_threads_total", "OS threads, host + servers",
+                        r -> r.figure(r.ready(), "tasks") + r.figure(r.ready(), "server_tasks"), "%.0f"),
+                new Row("host_rss_mb", "host RSS (MB)", r -> r.figure(r.ready(), "rss_kb") / 1024.0, "%.1f"),
+                new Row("servers_rss_mb", "servers RSS, summed (MB)",
+                        r -> r.figure(r.ready(), "server_rss_kb") / 1024.0, "%.1f"),
+                new Row("servers_pss_mb", "servers PSS, summed (MB)",
+                        r -> r.figure(r.ready(), "server_pss_kb") / 1024.0, "%.1f"),
+                new Row("rss_total_mb", "RSS, host + servers (MB)",
+                        r -> (r.figure(r.ready(), "rss_kb") + r.figure(r.ready(), "server_rss_kb")) / 1024.0, "%.1f"),
+                new Row("pss_total_mb", "PSS, host + servers (MB)",
+                        r -> (r.figure(r.ready(), "pss_kb") + r.figure(r.ready(), "server_pss_kb")) / 1024.0, "%.1f"),
+                new Row("cpu_total_s", "CPU until all ready, host + servers (s)",
+                        r -> (r.figure(r.ready(), "ticks") + r.figure(r.ready(), "server_ticks")) / (double) clockTicks,
+                        "%.2f"),
+                new Row("close_ms", "close → every server gone (ms)", r -> r.figure(r.closed(), "gone_ns") / 1e6,
+                        "%.1f"));
         int n = size.callers();
         List<Rep> weft = succeeded("Weft", n);
         List<Rep> sdk = succeeded("SDK", n);
@@ -390,6 +402,46 @@ final class PoolBench {
                             : String.format(Locale.ROOT, "%.3f", w / s), spread(weft1, row), spread(sdk1, row));
         }
         System.out.println();
+        record(rows, weft, sdk, weft1, sdk1);
+    }
+
+    /** Every figure of the set, to {@link Results}: the summary's rows, and each repetition's. */
+    private void record(List<Row> rows, List<Rep> weft, List<Rep> sdk, List<Rep> weft1, List<Rep> sdk1) {
+        ObjectNode json = Results.set("pool");
+        json.put("callers", size.callers());
+        json.put("reps", size.reps());
+        json.put("cap_s", size.capSeconds());
+        ObjectNode counts = json.putObject("succeeded");
+        counts.put("weft", weft.size());
+        counts.put("sdk", sdk.size());
+        counts.put("weft_1", weft1.size());
+        counts.put("sdk_1", sdk1.size());
+        ObjectNode summary = json.putObject("summary");
+        for (Row row : rows) {
+            ObjectNode o = summary.putObject(row.key());
+            o.put("figure", row.name());
+            o.set("weft", Results.spread(weft.stream().mapToDouble(row.value()).toArray()));
+            o.set("sdk", Results.spread(sdk.stream().mapToDouble(row.value()).toArray()));
+            o.set("weft_1", Results.spread(weft1.stream().mapToDouble(row.value()).toArray()));
+            o.set("sdk_1", Results.spread(sdk1.stream().mapToDouble(row.value()).toArray()));
+        }
+        ArrayNode all = json.putArray("reps_each");
+        for (Rep r : reps) {
+            ObjectNode o = all.addObject();
+            o.put("rep", r.number());
+            o.put("side", r.side().name());
+            o.put("callers", r.callers());
+            o.put("ok", r.ok());
+            r.problems().forEach(o.putArray("problems")::add);
+            if (r.ready() != null && r.before() != null && r.closed() != null && r.readyNanos().length > 0) {
+                for (Row row : rows) {
+                    o.put(row.key(), Results.round(row.value().applyAsDouble(r), 3));
+                }
+            }
+            o.put("load_before", r.loadBefore());
+            o.put("load_after", r.loadAfter());
+        }
+        notes.forEach(Results.array(json, "notes")::add);
     }
 
     private List<Rep> succeeded(String side, int callers) {

@@ -53,4 +53,11 @@ final class Samples {
         Arrays.sort(sorted);
         return sorted[0];
     }
+
+    /** The values, sorted, in a new array. */
+    long[] sorted() {
+        long[] sorted = Arrays.copyOf(values, size);
+        Arrays.sort(sorted);
+        return sorted;
+    }
 }

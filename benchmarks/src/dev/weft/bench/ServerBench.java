@@ -1,5 +1,7 @@
 package dev.weft.bench;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -105,8 +107,15 @@ final class ServerBench {
                         slow(side, server, load);
                     }
                 }
+                double seconds = (System.nanoTime() - start) / 1e9;
                 passes.add(String.format(Locale.ROOT, "| %d | %s | %.0f | %s→%s |", pass + 1, side.name(),
-                        (System.nanoTime() - start) / 1e9, loadBefore, Machine.load1()));
+                        seconds, loadBefore, Machine.load1()));
+                ObjectNode jvm = Results.array(Results.set("server"), "jvms").addObject();
+                jvm.put("pass", pass + 1);
+                jvm.put("side", side.name());
+                jvm.put("seconds", Results.round(seconds, 1));
+                jvm.put("load_before", loadBefore);
+                jvm.put("load_after", Machine.load1());
             }
         }
         System.out.println();
@@ -123,6 +132,117 @@ final class ServerBench {
         System.out.println(idleTables());
         System.out.println(slowTable());
         printTargets();
+        record();
+    }
+
+    /** Every figure of the set, to {@link Results}. */
+    private void record() {
+        ObjectNode json = Results.set("server");
+        json.put("passes", size.passes());
+        json.put("warm_up_s", size.warmSeconds());
+        json.put("cycles", size.cycles());
+        json.put("calls_per_round", size.roundCalls());
+        ArrayNode rows = Results.array(json, "throughput");
+        for (int callers : CALLERS) {
+            for (Side side : sides) {
+                Tput x = tput.get(new Key(side.name(), callers));
+                ObjectNode row = rows.addObject();
+                row.put("callers", callers);
+                row.put("side", side.name());
+                row.set("calls_per_s", Results.spread(x.measured.stream().mapToDouble(Round::callsPerSecond).toArray()));
+                row.set("calls_per_cpu_s", Results.spread(x.measured.stream().mapToDouble(Round::callsPerCpuSecond)
+                        .toArray()));
+                row.put("server_cores_median", Results.round(x.median(ServerBench::serverCores), 3));
+                row.put("generator_cores_median", Results.round(x.median(ServerBench::driverCores), 3));
+                row.put("failed", x.failed());
+                row.put("unfinished", x.unfinished());
+            }
+        }
+        int n = size.idleSessions();
+        ObjectNode lat = Results.object(json, "idle_latency");
+        lat.put("callers", size.latCallers());
+        lat.put("calls_per_caller", size.latCallsPerCaller());
+        lat.put("idle_sessions", n);
+        ArrayNode latRows = Results.array(lat, "rows");
+        for (Side side : sides) {
+            for (int count : new int[] {0, n}) {
+                List<Round> rounds = latency.get(side.name() + "/" + count);
+                ObjectNode row = latRows.addObject();
+                row.put("side", side.name());
+                row.put("idle", count);
+                row.set("latency", Results.latency(pooled(rounds)));
+                row.put("failed", rounds.stream().mapToLong(r -> r.failed() + r.unfinished()).sum());
+            }
+        }
+        ArrayNode memory = Results.array(json, "memory");
+        for (Side side : sides) {
+            List<Idle> runs = idle.get(side.name());
+            for (int j = 0; j < runs.size(); j++) {
+                Idle i = runs.get(j);
+                ObjectNode row = memory.addObject();
+                row.put("side", side.name());
+                row.put("jvm", j + 1);
+                row.put("idle_sessions", n);
+                row.put("heap_empty_mb", Results.round(i.empty.heapUsed() / 1048576.0, 2));
+                row.put("heap_full_mb", Results.round(i.full.heapUsed() / 1048576.0, 2));
+                row.put("heap_per_session_kb", Results.round((i.full.heapUsed() - i.empty.heapUsed()) / 1024.0 / n, 3));
+                row.put("rss_empty_mb", Results.round(i.empty.rssKb() / 1024.0, 2));
+                row.put("rss_full_mb", Results.round(i.full.rssKb() / 1024.0, 2));
+                row.put("rss_per_session_kb", Results.round((double) (i.full.rssKb() - i.empty.rssKb()) / n, 3));
+                row.put("threads_empty", i.empty.threads());
+                row.put("threads_full", i.full.threads());
+                row.put("open_s", Results.round(i.openSeconds, 3));
+                row.put("failed_opening", sum(i.openFailures));
+                row.put("failed_deleting", sum(i.deleteFailures));
+                row.put("failed_held", sum(i.idleEchoFailures));
+            }
+        }
+        ObjectNode slowJson = Results.object(json, "slow");
+        slowJson.put("slow_calls", size.slowCalls());
+        slowJson.put("slow_ms", size.slowMs());
+        slowJson.put("window_ms", size.windowMs());
+        slowJson.put("window_callers", size.windowCallers());
+        for (Side side : sides) {
+            Slow x = slow.get(side.name());
+            ObjectNode o = slowJson.putObject(side.name());
+            o.put("quiet_calls_per_s", Results.round(x.quiet.callsPerSecond(), 1));
+            o.put("busy_calls_per_s", Results.round(x.busy.callsPerSecond(), 1));
+            o.set("quiet_latency", Results.latency(x.quiet.latencies()));
+            o.set("busy_latency", Results.latency(x.busy.latencies()));
+            o.put("quiet_failed", x.quiet.failed());
+            o.put("busy_failed", x.busy.failed());
+            o.put("window_opened_after_s", Results.round(x.windowOpenedAfter, 2));
+            o.put("slow_running_at_window_start", field(x.statsAtStart, "running"));
+            o.put("slow_running_most", field(x.statsAtEnd, "peak"));
+            o.put("slow_answered", x.slowOk);
+            o.put("slow_median_s", Results.round(x.slowTimes.median() / 1e9, 3));
+            o.put("slow_max_s", Results.round(x.slowTimes.max() / 1e9, 3));
+            o.put("platform_threads_at_window_end", x.peakThreads);
+        }
+        ArrayNode targets = Results.array(json, "targets");
+        for (int callers : CALLERS) {
+            Tput w = tput.get(new Key("Weft", callers));
+            Tput s = tput.get(new Key("SDK", callers));
+            double ratio = w.median(Round::callsPerCpuSecond) / s.median(Round::callsPerCpuSecond);
+            ObjectNode t = targets.addObject();
+            t.put("id", "per_cpu_" + callers);
+            t.put("target", String.format(Locale.ROOT, "calls per server CPU-second ≥ %.1f × the SDK's, %d "
+                    + (callers == 1 ? "caller" : "callers"), PER_CORE_TARGET, callers));
+            t.put("ratio", Results.round(ratio, 3));
+            t.put("weft_met", ratio >= PER_CORE_TARGET);
+        }
+        Samples wz = pooled(latency.get("Weft/0"));
+        Samples wf = pooled(latency.get("Weft/" + n));
+        Samples sz = pooled(latency.get("SDK/0"));
+        Samples sf = pooled(latency.get("SDK/" + n));
+        ObjectNode t = targets.addObject();
+        t.put("id", "p99_flat");
+        t.put("target", String.format(Locale.ROOT, "echo p99 with %,d idle sessions ≤ %.2f × the p99 with 0", n,
+                FLAT_P99));
+        t.put("weft_ratio", Results.round(ratio(wf.percentile(99), wz.percentile(99)), 3));
+        t.put("sdk_ratio", Results.round(ratio(sf.percentile(99), sz.percentile(99)), 3));
+        t.put("weft_met", ratio(wf.percentile(99), wz.percentile(99)) <= FLAT_P99);
+        t.put("sdk_met", ratio(sf.percentile(99), sz.percentile(99)) <= FLAT_P99);
     }
 
     /**

@@ -1,8 +1,12 @@
 package dev.weft.bench.mcp;
 
 import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,17 +33,24 @@ import java.util.concurrent.TimeoutException;
  *   <li>{@code seq <warm> <calls> <callers>}: one session opened for {@code callers} (the floor's direct loop for 1,
  *       its demultiplexing reader for more), {@code warm} echo calls, then {@code calls} timed ones, back to back on
  *       one thread.</li>
- *   <li>{@code tput <callers> <callsPerCaller> <warmRounds> <rounds>}: one session; rounds with platform and with
- *       virtual caller threads alternate (platform first in even rounds). In a round, {@code callers} threads start
- *       together and each makes {@code callsPerCaller} echo calls back to back, counting failures by kind and going
- *       on after one. A round that has not ended 90 s after its start is cut short: its threads are dumped (to the
- *       directory named by the system property {@code weft.bench.mcp.dumps}, when set) and interrupted, and its calls
- *       not made are counted as unfinished.</li>
+ *   <li>{@code tput <callers> <callsPerCaller> <warmRounds> <rounds> <latencyRounds>}: one session; rounds with
+ *       platform and with virtual caller threads alternate (platform first in even rounds). In a round,
+ *       {@code callers} threads start together and each makes {@code callsPerCaller} echo calls back to back, counting
+ *       failures by kind and going on after one. A round that has not ended 90 s after its start is cut short: its
+ *       threads are dumped (to the directory named by the system property {@code weft.bench.mcp.dumps}, when set) and
+ *       interrupted, and its calls not made are counted as unfinished. After the warm-up and measured rounds,
+ *       {@code latencyRounds} more of each thread kind in which each caller also times each call (two
+ *       {@code System.nanoTime()} around it): their times, per thread kind, and what failed in them; not their
+ *       calls/s, so that the timing does not touch the measured rounds.</li>
  *   <li>{@code kill <pending> <reps> <capSeconds>}: per repetition a fresh session; {@code pending} virtual threads
  *       each call {@code hold} for longer than the cap; once each is parked and a {@code ping} sent after their calls
  *       has been answered (so the peer has read every hold), the peer is killed with {@code SIGKILL} by pid, and each
  *       caller takes the time at which its call throws. Callers still waiting {@code capSeconds} after the kill are
  *       counted as such, then interrupted.</li>
+ *   <li>{@code killhttp <pending> <reps> <capSeconds>}: as {@code kill}, over Streamable HTTP: per repetition the
+ *       child starts the server ({@code McpHttpPeer}, whose argv follows {@code --}), reads its port, and opens a
+ *       session with {@link Side#openHttp}; once the server has printed that it received every hold, it is killed
+ *       with {@code SIGKILL}, and each caller takes the time at which its call throws.</li>
  * </ul>
  */
 public final class Child {
@@ -70,8 +81,9 @@ public final class Child {
             switch (args[0]) {
                 case "sessions" -> sessions(side, peer, n[0], entered, enteredWall);
                 case "seq" -> sequential(side, peer, n[0], n[1], n[2]);
-                case "tput" -> throughput(side, peer, n[0], n[1], n[2], n[3]);
+                case "tput" -> throughput(side, peer, n[0], n[1], n[2], n[3], n[4]);
                 case "kill" -> kill(side, peer, n[0], n[1], n[2]);
+                case "killhttp" -> killHttp(side, peer, n[0], n[1], n[2]);
                 default -> throw new IllegalArgumentException("unknown mode " + args[0]);
             }
         } catch (Throwable e) {
@@ -125,14 +137,15 @@ public final class Child {
         }
     }
 
-    private static void throughput(Side side, List<String> peer, int callers, int perCaller, int warm, int rounds)
-            throws Exception {
+    private static void throughput(Side side, List<String> peer, int callers, int perCaller, int warm, int rounds,
+                                   int latencyRounds) throws Exception {
         Side.Client client = side.open(peer, callers);
+        Map<String, List<long[]>> latencies = new HashMap<>();
         try {
             for (int round = 0; round < warm + rounds; round++) {
                 boolean platformFirst = round % 2 == 0;
                 for (boolean platform : platformFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
-                    Round r = round(client, callers, perCaller, platform);
+                    Round r = round(client, callers, perCaller, platform, false);
                     String threads = platform ? "platform" : "virtual";
                     emit("round", "threads=" + threads, "callers=" + callers, "round=" + round,
                             "measured=" + (round >= warm), "ok=" + r.ok, "unfinished=" + r.unfinished,
@@ -144,19 +157,38 @@ public final class Child {
                     }
                 }
             }
+            for (int round = 0; round < latencyRounds; round++) {
+                boolean platformFirst = round % 2 == 0;
+                for (boolean platform : platformFirst ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                    Round r = round(client, callers, perCaller, platform, true);
+                    String threads = platform ? "platform" : "virtual";
+                    latencies.computeIfAbsent(threads, k -> new ArrayList<>()).add(r.latencies);
+                    emit("latround", "threads=" + threads, "callers=" + callers, "round=" + round, "ok=" + r.ok,
+                            "failed=" + r.errors.values().stream().mapToInt(Integer::intValue).sum(),
+                            "unfinished=" + r.unfinished);
+                }
+            }
+            for (Map.Entry<String, List<long[]>> e : latencies.entrySet()) {
+                samples("tput_" + e.getKey() + "_ns", e.getValue().stream().flatMapToLong(Arrays::stream).toArray());
+            }
         } finally {
             closeAndAwait(client);
         }
     }
 
-    private record Round(long ok, long unfinished, Map<String, Integer> errors, long wall) {
+    /**
+     * What a round did; {@code latencies}: in a timed round, the time of each answered call, its caller's clock around
+     * the call (empty otherwise).
+     */
+    private record Round(long ok, long unfinished, Map<String, Integer> errors, long wall, long[] latencies) {
     }
 
-    private static Round round(Side.Client client, int callers, int perCaller, boolean platform)
+    private static Round round(Side.Client client, int callers, int perCaller, boolean platform, boolean timed)
             throws InterruptedException {
         CountDownLatch go = new CountDownLatch(1);
         long[] ok = new long[callers];
         long[] failed = new long[callers];
+        long[][] times = timed ? new long[callers][perCaller] : null;
         List<Map<String, Integer>> errors = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         Thread.Builder builder = platform ? Thread.ofPlatform().name("bench-caller-", 0)
@@ -171,9 +203,29 @@ public final class Child {
                 } catch (InterruptedException e) {
                     return;
                 }
+                if (times == null) {
+                    for (int i = 0; i < perCaller && !Thread.currentThread().isInterrupted(); i++) {
+                        try {
+                            if (MESSAGE.equals(client.echo(MESSAGE))) {
+                                ok[me]++;
+                            } else {
+                                failed[me]++;
+                                mine.merge("wrong answer", 1, Integer::sum);
+                            }
+                        } catch (Exception e) {
+                            failed[me]++;
+                            mine.merge(kind(e), 1, Integer::sum);
+                        }
+                    }
+                    return;
+                }
                 for (int i = 0; i < perCaller && !Thread.currentThread().isInterrupted(); i++) {
                     try {
-                        if (MESSAGE.equals(client.echo(MESSAGE))) {
+                        long start = System.nanoTime();
+                        String text = client.echo(MESSAGE);
+                        long time = System.nanoTime() - start;
+                        if (MESSAGE.equals(text)) {
+                            times[me][(int) ok[me]] = time;
                             ok[me]++;
                         } else {
                             failed[me]++;
@@ -206,7 +258,13 @@ public final class Child {
         long failedAll = Arrays.stream(failed).sum();
         Map<String, Integer> merged = new HashMap<>();
         errors.forEach(m -> m.forEach((k, v) -> merged.merge(k, v, Integer::sum)));
-        return new Round(okAll, (long) callers * perCaller - okAll - failedAll, merged, wall);
+        long[] latencies = new long[times == null ? 0 : (int) okAll];
+        int at = 0;
+        for (int c = 0; times != null && c < callers; c++) {
+            System.arraycopy(times[c], 0, latencies, at, (int) ok[c]);
+            at += (int) ok[c];
+        }
+        return new Round(okAll, (long) callers * perCaller - okAll - failedAll, merged, wall, latencies);
     }
 
     private static void kill(Side side, List<String> peer, int pending, int reps, int capSeconds) throws Exception {
@@ -252,6 +310,88 @@ public final class Child {
                 t.join();
             }
             closeAndAwait(client);
+        }
+    }
+
+    private static void killHttp(Side side, List<String> peer, int pending, int reps, int capSeconds)
+            throws Exception {
+        for (int rep = 0; rep < reps; rep++) {
+            Process server = new ProcessBuilder(peer).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(server.getInputStream(),
+                    StandardCharsets.UTF_8));
+            String first = out.readLine();
+            if (first == null || !first.startsWith("port=")) {
+                server.destroyForcibly();
+                throw new IllegalStateException("the HTTP server printed " + first + ", not its port");
+            }
+            CountDownLatch held = new CountDownLatch(pending);
+            Thread reader = Thread.ofPlatform().daemon().name("bench-server-out").start(() -> {
+                try {
+                    String line;
+                    while ((line = out.readLine()) != null) {
+                        if (line.startsWith("held ")) {
+                            held.countDown();
+                        }
+                    }
+                } catch (IOException e) {
+                    // the server is gone
+                }
+            });
+            URI endpoint = URI.create("http://127.0.0.1:" + first.substring("port=".length()) + "/mcp");
+            Side.Client client = side.openHttp(endpoint, server.pid());
+            check(client.echo(MESSAGE));
+            long[] failedAt = new long[pending];
+            Exception[] outcomes = new Exception[pending];
+            List<Thread> callers = new ArrayList<>();
+            for (int i = 0; i < pending; i++) {
+                int me = i;
+                callers.add(Thread.ofVirtual().name("bench-hold-" + i).start(() -> {
+                    try {
+                        client.hold(HOLD_MS);
+                        outcomes[me] = new IllegalStateException("a hold call was answered");
+                    } catch (Exception e) {
+                        failedAt[me] = System.nanoTime();
+                        outcomes[me] = e;
+                    }
+                }));
+            }
+            if (!held.await(30, TimeUnit.SECONDS)) {
+                server.destroyForcibly();
+                throw new TimeoutException("the HTTP server received " + (pending - held.getCount()) + " of "
+                        + pending + " holds in 30 s");
+            }
+            long killedAt = System.nanoTime();
+            server.destroyForcibly();
+            long deadline = killedAt + TimeUnit.SECONDS.toNanos(capSeconds);
+            for (Thread t : callers) {
+                t.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            }
+            for (int i = 0; i < pending; i++) {
+                if (callers.get(i).isAlive()) {
+                    emit("killed", "rep=" + rep, "call=" + i, "outcome=capped");
+                    callers.get(i).interrupt();
+                } else {
+                    emit("killed", "rep=" + rep, "call=" + i, "outcome=failed", "ns=" + (failedAt[i] - killedAt),
+                            "kind=" + kind(outcomes[i]));
+                }
+            }
+            for (Thread t : callers) {
+                t.join();
+            }
+            // The server is dead: a close that waits on it is given 10 s, then left behind (the JVM exits at the end).
+            Thread closer = Thread.ofVirtual().name("bench-close").start(() -> {
+                try {
+                    client.close();
+                } catch (Exception e) {
+                    emit("note", "close after the HTTP server's death threw " + kind(e));
+                }
+            });
+            closer.join(10_000);
+            if (closer.isAlive()) {
+                emit("note", "close after the HTTP server's death still running after 10 s");
+            }
+            server.waitFor();
+            reader.join();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.weft.bench.mcp;
 
+import java.net.URI;
 import java.util.List;
 
 /**
@@ -16,6 +17,16 @@ public interface Side {
      *                reader for more; the clients ignore it
      */
     Client open(List<String> peer, int callers) throws Exception;
+
+    /**
+     * A session over Streamable HTTP to the server at {@code endpoint}, initialized, with every default of the side's
+     * HTTP client transport; the floor has none.
+     *
+     * @param pid the server's process id, which the session's {@link Client#pid()} returns
+     */
+    default Client openHttp(URI endpoint, long pid) throws Exception {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " has no HTTP transport");
+    }
 
     /** An initialized session. Its methods may be called by any number of threads at once (the floor's direct loop: one). */
     interface Client {

@@ -2,10 +2,12 @@ package dev.weft.bench.mcp;
 
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.client.transport.ServerParameters;
 import io.modelcontextprotocol.client.transport.StdioClientTransport;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -13,7 +15,8 @@ import java.util.Map;
 /**
  * The official MCP Java SDK's client, as its documentation shows it: {@code new StdioClientTransport(params,
  * McpJsonDefaults.getMapper())} (its Jackson 3 mapper, found by the service loader), {@code McpClient.sync(transport)
- * .build()} with every default (20 s request timeout), then {@code initialize()}. Calls are
+ * .build()} with every default (20 s request timeout), then {@code initialize()}; over HTTP, its
+ * {@code HttpClientStreamableHttpTransport} with every default. Calls are
  * {@code callTool(CallToolRequest.builder(name).arguments(arguments).build())}; close is {@code close()}.
  *
  * <p>The SDK does not expose the peer's process; the peer's pid is the one child process of this JVM (sessions are
@@ -33,6 +36,21 @@ public final class SdkSide implements Side {
         McpSyncClient client = McpClient.sync(transport).build();
         client.initialize();
         return new Session(client);
+    }
+
+    /**
+     * {@code HttpClientStreamableHttpTransport.builder(base).endpoint(path).build()}, every other default, then
+     * {@code McpClient.sync(transport).build()} and {@code initialize()} as over stdio.
+     */
+    @Override
+    public Client openHttp(URI endpoint, long pid) {
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport
+                .builder(endpoint.resolve("/").toString()).endpoint(endpoint.getPath()).build();
+        McpSyncClient client = McpClient.sync(transport).build();
+        client.initialize();
+        Session session = new Session(client);
+        session.pid = pid;
+        return session;
     }
 
     private static final class Session implements Client {

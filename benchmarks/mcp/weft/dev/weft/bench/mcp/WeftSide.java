@@ -4,16 +4,20 @@ import dev.weft.mcp.CallToolResult;
 import dev.weft.mcp.Content;
 import dev.weft.mcp.McpClientOptions;
 import dev.weft.mcp.McpSession;
+import dev.weft.transport.HttpSpec;
 import dev.weft.transport.ProcessSpec;
 import dev.weft.transport.StdioTransport;
+import dev.weft.transport.StreamableHttpTransport;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
  * Weft's MCP client with its defaults: {@code McpSession.open(StdioTransport.spawn(ProcessSpec.of(argv)),
- * McpClientOptions.defaults())}, calls with {@code callTool(name, arguments)}, close with {@code close()}.
+ * McpClientOptions.defaults())} (over HTTP: {@code StreamableHttpTransport.open(HttpSpec.of(endpoint))}), calls with
+ * {@code callTool(name, arguments)}, close with {@code close()}.
  */
 public final class WeftSide implements Side {
     public static void main(String[] args) throws Exception {
@@ -27,6 +31,13 @@ public final class WeftSide implements Side {
         StdioTransport transport = StdioTransport.spawn(ProcessSpec.of(peer.toArray(String[]::new)));
         long pid = transport.pid().orElseThrow();
         return new Session(McpSession.open(transport, McpClientOptions.defaults()), pid);
+    }
+
+    /** {@code McpSession.open(StreamableHttpTransport.open(HttpSpec.of(endpoint)), McpClientOptions.defaults())}. */
+    @Override
+    public Client openHttp(URI endpoint, long pid) throws IOException {
+        return new Session(McpSession.open(StreamableHttpTransport.open(HttpSpec.of(endpoint)),
+                McpClientOptions.defaults()), pid);
     }
 
     private record Session(McpSession session, long pid) implements Client {
