@@ -195,6 +195,8 @@ public final class Main {
         out.println();
         out.println("Usage: weft [--help | --version]");
         out.println("       weft <command> [arguments]");
+        out.println("       weft FILE.java [arguments]   (./weft only: runs a Java source file with Weft on the class"
+                + " path)");
         out.println();
         out.println("Commands:");
         for (Command command : COMMANDS) {

@@ -202,6 +202,44 @@ class LauncherTest {
                 "arg[$HOME]");
     }
 
+    @Test
+    void runsAJavaSourceFileWithTheJarAndItsLibrariesOnTheClassPath() throws Exception {
+        Path repo = fakeRepository();
+        Path java21 = fakeJdk(jvms.resolve("jdk-21"), "21.0.5");
+        Path work = Files.createDirectories(tmp.resolve("work"));
+        Files.writeString(work.resolve("Hello.java"), "class Hello {}");
+
+        Result result = launch(repo.resolve("weft"), env(Map.of()), work, "Hello.java", "a b", "--help");
+        Map<String, String> dryRun = parse(launch(repo.resolve("weft"), env(Map.of("WEFT_LAUNCHER_DRY_RUN", "1")),
+                work, "Hello.java", "a b"));
+
+        Path real = repo.toRealPath();
+        assertThat(result.status()).isZero();
+        assertThat(result.err()).isEmpty();
+        assertThat(result.out().lines()).containsExactly(
+                "java " + java21.resolve("bin/java"),
+                "arg[-cp]",
+                "arg[" + real.resolve("target/weft-1.2.3.jar") + ":" + real.resolve("target/lib") + "/*]",
+                "arg[Hello.java]",
+                "arg[a b]",
+                "arg[--help]");
+        assertThat(dryRun).containsEntry("command", java21.resolve("bin/java") + " -cp "
+                + real.resolve("target/weft-1.2.3.jar") + ":" + real.resolve("target/lib") + "/* Hello.java a\\ b");
+    }
+
+    @Test
+    void aJavaSourceFileThatDoesNotExistIsOneLineAndExitOne() throws Exception {
+        Path repo = fakeRepository();
+        Path java21 = fakeJdk(jvms.resolve("jdk-21"), "21.0.5");
+
+        Result result = launch(repo.resolve("weft"), env(Map.of()), tmp, "Missing.java");
+
+        assertThat(result.status()).isEqualTo(1);
+        assertThat(result.out()).isEmpty();
+        assertThat(result.err()).isEqualTo("weft: no such Java source file: Missing.java\n");
+        assertNoJvmStarted(java21);
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {1, 2, 3, 4, 5})
     void theExitStatusOfTheCommandLineIsTheLaunchers(int status) throws Exception {

@@ -35,6 +35,7 @@ class MainTest {
         assertThat(result.out())
                 .contains("MCP servers", "ACP agents", "virtual-thread")
                 .contains("Usage: weft [--help | --version]")
+                .containsPattern("(?m)^       weft FILE\\.java \\[arguments\\] +\\(\\./weft only: .+\\)$")
                 .containsPattern("(?m)^  help +Show this help$")
                 .containsPattern("(?m)^  version +Show the versions of weft and of the Java runtime$")
                 .containsPattern("(?m)^  tools list +List the server's tools$")
