@@ -80,6 +80,8 @@ final class FakeOAuth implements AutoCloseable {
     final Map<String, Set<String>> requiredScopes = new ConcurrentHashMap<>();
     /** Methods that need no token at all. */
     final Set<String> open = ConcurrentHashMap.newKeySet();
+    /** Answers every request with a valid token 403 {@code insufficient_scope}, even when it has the scopes. */
+    volatile boolean forceInsufficientScope;
     /** Called on the server's thread before a 401 is sent, with the method refused: a seam to hold refusals. */
     volatile Consumer<String> before401 = method -> { };
 
@@ -87,6 +89,8 @@ final class FakeOAuth implements AutoCloseable {
     /** Authorization server metadata by path. */
     final Map<String, ObjectNode> metadata = new ConcurrentHashMap<>();
     volatile boolean issueRefreshTokens;
+    /** When not empty, the only scopes an authorization code grant grants, whatever was asked. */
+    volatile Set<String> grantOnly = Set.of();
     volatile long expiresIn = 3600;
     /** The registration response's extra fields. */
     final Map<String, String> registration = new ConcurrentHashMap<>();
@@ -179,6 +183,11 @@ final class FakeOAuth implements AutoCloseable {
         return received("auth", "/token");
     }
 
+    /** Forgets every access token issued (refresh tokens stay valid), as a server that restarted. */
+    void revokeAccessTokens() {
+        tokens.clear();
+    }
+
     /** Tokens issued, as strings: for checks that they appear nowhere else. */
     Set<String> secrets() {
         Set<String> all = new java.util.HashSet<>(tokens.keySet());
@@ -235,7 +244,7 @@ final class FakeOAuth implements AutoCloseable {
                 return;
             }
             Set<String> needed = requiredScopes.getOrDefault(method, Set.of());
-            if (!granted.containsAll(needed)) {
+            if (!granted.containsAll(needed) || forceInsufficientScope) {
                 response.getHeaders().put("WWW-Authenticate", "Bearer error=\"insufficient_scope\", scope=\""
                         + String.join(" ", needed) + "\", resource_metadata=\"" + resourceBase()
                         + "/.well-known/oauth-protected-resource/mcp\"");
@@ -307,6 +316,10 @@ final class FakeOAuth implements AutoCloseable {
                     return;
                 }
                 scopes = lastScopes;
+                if (!grantOnly.isEmpty()) {
+                    scopes = new java.util.HashSet<>(scopes);
+                    scopes.retainAll(grantOnly);
+                }
             }
             case "refresh_token" -> {
                 scopes = refreshTokens.remove(form.getOrDefault("refresh_token", ""));
