@@ -102,6 +102,7 @@ final class FakeOAuth implements AutoCloseable {
     private final Map<String, Set<String>> tokens = new ConcurrentHashMap<>(); // access token -> scopes
     private final Map<String, Set<String>> refreshTokens = new ConcurrentHashMap<>();
     private final AtomicInteger issued = new AtomicInteger();
+    private final Set<String> issuedSecrets = ConcurrentHashMap.newKeySet(); // codes and client secrets
     private volatile String lastChallenge;
     private volatile Set<String> lastScopes = Set.of();
 
@@ -188,11 +189,9 @@ final class FakeOAuth implements AutoCloseable {
         tokens.clear();
     }
 
-    /** Tokens issued, as strings: for checks that they appear nowhere else. */
+    /** Every token, refresh token, code and client secret issued: for checks that they appear nowhere else. */
     Set<String> secrets() {
-        Set<String> all = new java.util.HashSet<>(tokens.keySet());
-        all.addAll(refreshTokens.keySet());
-        return all;
+        return Set.copyOf(issuedSecrets);
     }
 
     private interface Serve {
@@ -282,7 +281,9 @@ final class FakeOAuth implements AutoCloseable {
             String redirect = r.query().get("redirect_uri");
             String state = r.query().get("state");
             response.setStatus(302);
-            response.getHeaders().put("Location", redirect + "?code=code-" + issued.incrementAndGet()
+            String code = "code-" + issued.incrementAndGet() + "-" + java.util.UUID.randomUUID();
+            issuedSecrets.add(code);
+            response.getHeaders().put("Location", redirect + "?code=" + code
                     + (state == null ? "" : "&state=" + java.net.URLEncoder.encode(state, StandardCharsets.UTF_8)));
             response.write(true, ByteBuffer.allocate(0), callback);
         } else if (path.endsWith("/token") && r.method().equals("POST")) {
@@ -292,6 +293,7 @@ final class FakeOAuth implements AutoCloseable {
             registration.forEach(answer::put);
             if (!answer.has("client_secret") && !registration.containsKey("no_secret")) {
                 answer.put("client_secret", "secret-" + issued.incrementAndGet());
+                issuedSecrets.add(answer.get("client_secret").asText());
             }
             answer.remove("no_secret");
             json(response, callback, 201, answer);
@@ -330,16 +332,18 @@ final class FakeOAuth implements AutoCloseable {
             }
             default -> scopes = scopes(form.get("scope"));
         }
-        String access = "tok-" + issued.incrementAndGet();
+        String access = "tok-" + issued.incrementAndGet() + "-" + java.util.UUID.randomUUID();
         tokens.put(access, scopes);
+        issuedSecrets.add(access);
         ObjectNode answer = JSON.createObjectNode().put("access_token", access).put("token_type", "Bearer")
                 .put("expires_in", expiresIn);
         if (!scopes.isEmpty()) {
             answer.put("scope", String.join(" ", scopes));
         }
         if (issueRefreshTokens) {
-            String refresh = "refresh-" + issued.incrementAndGet();
+            String refresh = "refresh-" + issued.incrementAndGet() + "-" + java.util.UUID.randomUUID();
             refreshTokens.put(refresh, scopes);
+            issuedSecrets.add(refresh);
             answer.put("refresh_token", refresh);
         }
         json(response, callback, 200, answer);
