@@ -57,7 +57,10 @@ import org.eclipse.jetty.client.HttpClient;
  * authorized (the request's thread blocks meanwhile: the exchange's thread for a request, the caller of {@link #send}
  * for a notification or a response). At most {@value HttpAuthorizer#MAX_SENDS} sends of one message; then, or when
  * the authorizer gives up, the refusal is an {@link HttpStatusException} with the server's
- * {@linkplain HttpStatusException#wwwAuthenticate() challenges}, and when the authorizer fails, its exception.
+ * {@linkplain HttpStatusException#wwwAuthenticate() challenges}, and when the authorizer fails, its exception. A call
+ * abandoned meanwhile (its timeout, a cancel) does not cut the authorization short, so that a person's consent is not
+ * lost to one call's timeout: the exchange's thread ends when the authorizer returns, or at {@link #close}, which
+ * interrupts it.
  *
  * <h2>Failures</h2>
  * <ul>
