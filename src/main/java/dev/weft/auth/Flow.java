@@ -1,6 +1,7 @@
 package dev.weft.auth;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Clock;
 import java.util.LinkedHashMap;
@@ -179,6 +180,8 @@ final class Flow {
         Map<String, String> answer;
         try {
             answer = receiver.await(request, options.redirectTimeout());
+        } catch (InterruptedIOException e) {
+            throw e; // abandoned, not failed
         } catch (IOException e) {
             throw new AuthorizationException(AuthorizationException.Step.AUTHORIZATION, "no redirect came back: "
                     + e.getMessage(), server, metadata.url(), endpoint, null, null, e);

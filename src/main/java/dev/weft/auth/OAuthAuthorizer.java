@@ -188,8 +188,8 @@ public final class OAuthAuthorizer implements HttpAuthorizer {
      * @param refusal what the server refused, how, and with which token
      * @return {@code true} when there is a newer token (obtained now, or by another caller meanwhile) to send the
      *         request with; {@code false} for a 403 other than {@code insufficient_scope}, a step-up that cannot help
-     *         (the token refused had every scope challenged), or a request refused more than
-     *         {@link OAuthOptions#maxAuthorizationsPerRequest()} times
+     *         (the token refused had every scope challenged), a 401 to a request already sent again with the current
+     *         token, or a request refused more than {@link OAuthOptions#maxAuthorizationsPerRequest()} times
      * @throws AuthorizationException when authorizing failed (here, or in the authorization this caller waited for)
      * @throws IOException            when the token store failed
      * @throws InterruptedException   when the thread was interrupted while authorizing or waiting
@@ -215,7 +215,8 @@ public final class OAuthAuthorizer implements HttpAuthorizer {
         try {
             slot.lock.lockInterruptibly();
             try {
-                return decideAndAuthorize(key, slot, seen, refusal.status(), bearer, wanted, sent);
+                return decideAndAuthorize(key, slot, seen, refusal.status(), refusal.attempt(), bearer, wanted,
+                        sent);
             } finally {
                 slot.lock.unlock();
             }
@@ -225,8 +226,8 @@ public final class OAuthAuthorizer implements HttpAuthorizer {
     }
 
     /** Under the slot's lock: retry with a newer token, share the failure waited for, or authorize now. */
-    private boolean decideAndAuthorize(URI key, Slot slot, long seen, int status, Challenge bearer, Set<String> wanted,
-                                       String sent) throws IOException, InterruptedException {
+    private boolean decideAndAuthorize(URI key, Slot slot, long seen, int status, int attempt, Challenge bearer,
+                                       Set<String> wanted, String sent) throws IOException, InterruptedException {
         TokenStore.Tokens current = options.tokenStore().tokens(key).orElse(null);
         boolean stale = current != null && !current.accessToken().equals(sent);
         if (stale && (status == 401 || current.scopes().containsAll(wanted))) {
@@ -234,6 +235,11 @@ public final class OAuthAuthorizer implements HttpAuthorizer {
         }
         if (slot.attempts != seen && slot.lastFailure != null) {
             throw new AuthorizationException(slot.lastFailure); // the authorization waited for failed
+        }
+        if (status == 401 && attempt > 1 && !stale && current != null) {
+            LOG.log(System.Logger.Level.DEBUG, () -> key + " refused the token this request was sent again with: "
+                    + "not authorizing again for it");
+            return false; // a token the request already got refused once more: authorizing again would not help
         }
         if (status == 403 && !stale && current != null && current.scopes().containsAll(wanted)) {
             LOG.log(System.Logger.Level.DEBUG, () -> key + " refused a token that has every scope it asks for "

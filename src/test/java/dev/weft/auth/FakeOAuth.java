@@ -80,6 +80,8 @@ final class FakeOAuth implements AutoCloseable {
     final Map<String, Set<String>> requiredScopes = new ConcurrentHashMap<>();
     /** Methods that need no token at all. */
     final Set<String> open = ConcurrentHashMap.newKeySet();
+    /** Takes no token as valid: every request that needs one gets a 401. */
+    volatile boolean refuseAllTokens;
     /** Answers every request with a valid token 403 {@code insufficient_scope}, even when it has the scopes. */
     volatile boolean forceInsufficientScope;
     /** Called on the server's thread before a 401 is sent, with the method refused: a seam to hold refusals. */
@@ -233,7 +235,7 @@ final class FakeOAuth implements AutoCloseable {
             String authorization = r.header("Authorization");
             String token = authorization != null && authorization.startsWith("Bearer ") ? authorization.substring(7)
                     : null;
-            Set<String> granted = token == null ? null : tokens.get(token);
+            Set<String> granted = token == null || refuseAllTokens ? null : tokens.get(token);
             if (granted == null) {
                 before401.accept(method);
                 if (challenge != null) {

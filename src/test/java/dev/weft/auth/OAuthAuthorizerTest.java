@@ -294,6 +294,18 @@ class OAuthAuthorizerTest {
     }
 
     @Test
+    void aServerThatRefusesTheNewTokenIsNotAuthorizedAgainForTheSameRequest() throws Exception {
+        fake.refuseAllTokens = true;
+
+        Throwable failed = catchThrowable(() -> call(OAuthAuthorizer.create(options()), "tools/list"));
+
+        assertThat(failed.getCause()).isInstanceOfSatisfying(HttpStatusException.class,
+                e -> assertThat(e.status()).isEqualTo(401));
+        assertThat(fake.authorizations()).hasSize(1);
+        assertThat(fake.received("resource", "/mcp")).hasSize(2);
+    }
+
+    @Test
     void aTokenAboutToExpireIsRefreshedBeforeItIsSent() throws Exception {
         fake.issueRefreshTokens = true;
         fake.expiresIn = 3600;
