@@ -80,6 +80,11 @@ final class FakeOAuth implements AutoCloseable {
     final Map<String, Set<String>> requiredScopes = new ConcurrentHashMap<>();
     /** Methods that need no token at all. */
     final Set<String> open = ConcurrentHashMap.newKeySet();
+    /**
+     * A 2025-03-26 server: the resource server serves the authorization server's paths itself (its metadata, if
+     * any, in {@link #metadata}; {@code /authorize}, {@code /token}, {@code /register}).
+     */
+    volatile boolean legacy;
     /** Takes no token as valid: every request that needs one gets a 401. */
     volatile boolean refuseAllTokens;
     /** Answers every request with a valid token 403 {@code insufficient_scope}, even when it has the scopes. */
@@ -223,6 +228,10 @@ final class FakeOAuth implements AutoCloseable {
         ObjectNode document = prm.get(r.path());
         if (r.method().equals("GET") && document != null) {
             json(response, callback, 200, document);
+            return;
+        }
+        if (legacy && !r.path().equals("/mcp")) {
+            auth(r, response, callback);
             return;
         }
         if (!r.path().equals("/mcp") || !r.method().equals("POST")) {

@@ -116,6 +116,58 @@ class OAuthAuthorizerTest {
     }
 
     @Test
+    void aServerWithoutResourceMetadataIsItsOwnAuthorizationServerWithDefaultEndpoints() throws Exception {
+        fake.challenge = "Bearer";
+        fake.prm.clear();
+        fake.metadata.clear();
+        fake.legacy = true;
+
+        call(OAuthAuthorizer.create(options()), "tools/list");
+
+        assertThat(fake.paths("resource")).containsExactly("/mcp", "/.well-known/oauth-protected-resource/mcp",
+                "/.well-known/oauth-protected-resource", "/.well-known/oauth-authorization-server",
+                "/.well-known/openid-configuration", "/register", "/authorize", "/token", "/mcp");
+        assertThat(fake.paths("auth")).isEmpty();
+        FakeOAuth.Received authorize = fake.received("resource", "/authorize").getFirst();
+        assertThat(authorize.query()).containsEntry("code_challenge_method", "S256")
+                .containsEntry("resource", fake.endpoint().toString());
+    }
+
+    @Test
+    void aServerWithoutResourceMetadataButWithMetadataAtItsOriginUsesItWhateverItsIssuer() throws Exception {
+        fake.challenge = "Bearer";
+        fake.prm.clear();
+        fake.metadata.clear();
+        fake.metadata.put("/.well-known/oauth-authorization-server", fake.defaultMetadata("/oauth")
+                .put("issuer", fake.resourceBase() + "/oauth").put("authorization_endpoint",
+                        fake.resourceBase() + "/oauth/authorize").put("token_endpoint",
+                        fake.resourceBase() + "/oauth/token").put("registration_endpoint",
+                        fake.resourceBase() + "/oauth/register"));
+        fake.legacy = true;
+
+        call(OAuthAuthorizer.create(options()), "tools/list");
+
+        assertThat(fake.paths("resource")).containsExactly("/mcp", "/.well-known/oauth-protected-resource/mcp",
+                "/.well-known/oauth-protected-resource", "/.well-known/oauth-authorization-server",
+                "/oauth/register", "/oauth/authorize", "/oauth/token", "/mcp");
+    }
+
+    @Test
+    void tokensInASharedStoreServeAnotherAuthorizerWithoutA401() throws Exception {
+        TokenStore store = TokenStore.inMemory();
+        call(OAuthAuthorizer.create(options().withTokenStore(store)), "tools/list");
+        fake.received.clear();
+
+        call(OAuthAuthorizer.create(options().withTokenStore(store)), "tools/list");
+
+        assertThat(fake.paths("resource")).containsExactly("/mcp");
+        assertThat(fake.paths("auth")).isEmpty();
+        assertThat(store.tokens(fake.endpoint())).isPresent();
+        assertThat(OAuthAuthorizer.key(URI.create("HTTP://Example.COM:8080/mcp?x=1#f")))
+                .isEqualTo(URI.create("http://example.com:8080/mcp?x=1"));
+    }
+
+    @Test
     void discoveryOrdersFollowTheSpecification() throws Exception {
         Discovery discovery = new Discovery(null, URI.create("https://mcp.example.com/public/mcp/"));
 

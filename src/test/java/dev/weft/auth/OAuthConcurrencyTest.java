@@ -173,6 +173,54 @@ class OAuthConcurrencyTest {
         }
     }
 
+    @Test
+    void anAuthorizationAbandonedByItsCallersInterruptLetsTheNextCallerAuthorize() throws Exception {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CountDownLatch never = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicInteger waits = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean firstInterrupted = new java.util.concurrent.atomic.AtomicBoolean();
+        HeadlessBrowser browser = new HeadlessBrowser(OAuthAuthorizerTest.REDIRECT);
+        RedirectReceiver firstHangs = new RedirectReceiver() {
+            @Override
+            public URI redirectUri() {
+                return browser.redirectUri();
+            }
+
+            @Override
+            public Map<String, String> await(URI url, Duration timeout) throws IOException, InterruptedException {
+                if (waits.incrementAndGet() == 1) {
+                    firstStarted.countDown();
+                    try {
+                        never.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+                    } catch (InterruptedException e) {
+                        firstInterrupted.set(true);
+                        throw e;
+                    }
+                    throw new IOException("the first authorization was not interrupted");
+                }
+                return browser.await(url, timeout);
+            }
+        };
+        OAuthAuthorizer authorizer = OAuthAuthorizer.create(OAuthOptions.defaults().withRedirectReceiver(firstHangs));
+        Connection first = connect(fake, authorizer);
+        Connection second = connect(fake, authorizer);
+        Object[] outcomes = new Object[2];
+        Thread a = Thread.ofVirtual().start(() -> outcomes[0] = call(first));
+        assertThat(firstStarted.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        Thread b = Thread.ofVirtual().start(() -> outcomes[1] = call(second));
+        Await.until(() -> authorizer.waiting(fake.endpoint()) == 2, PATIENCE, "the second caller to wait");
+
+        first.close(); // interrupts the first authorization, on the first transport's exchange thread
+        a.join();
+        b.join();
+
+        assertThat(firstInterrupted).isTrue();
+        assertThat(outcomes[0]).isInstanceOf(dev.weft.jsonrpc.TransportClosedException.class);
+        assertThat(outcomes[1]).isInstanceOf(JsonNode.class);
+        assertThat(waits).hasValue(2);
+        assertThat(fake.tokenRequests()).hasSize(1);
+    }
+
     private static Object call(Connection connection) {
         try {
             return connection.call("tools/list", null);

@@ -125,6 +125,32 @@ class HttpAuthorizerTransportTest {
     }
 
     @Test
+    void aRefusedGetStreamIsOpenedAgain() throws Exception {
+        server.onListen(exchange -> {
+            if ("Bearer t1".equals(exchange.received().header("Authorization"))) {
+                exchange.status(405, "");
+            } else {
+                exchange.header("WWW-Authenticate", CHALLENGE);
+                exchange.status(401, "");
+            }
+        });
+        Recording authorizer = new Recording();
+        authorizer.token.set("t0");
+        Connection open = connect(authorizer);
+        open.call("initialize", obj());
+        open.notify("notifications/initialized", null);
+
+        dev.weft.testing.Await.until(() -> server.requests("GET").size() == 2, LONG, "the GET sent again");
+
+        assertThat(server.requests("GET")).extracting(r -> r.header("Authorization"))
+                .containsExactly("Bearer t0", "Bearer t1");
+        assertThat(authorizer.refusals).singleElement().satisfies(r -> {
+            assertThat(r.httpMethod()).isEqualTo("GET");
+            assertThat(r.authorization()).isEqualTo("Bearer t0");
+        });
+    }
+
+    @Test
     void whenTheAuthorizerGivesUpTheCallFailsWithTheChallenges() throws Exception {
         guard("tools/list", "never");
         Recording authorizer = new Recording();
