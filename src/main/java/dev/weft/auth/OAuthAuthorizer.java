@@ -147,7 +147,11 @@ public final class OAuthAuthorizer implements HttpAuthorizer {
         return Map.of("Authorization", "Bearer " + tokens.accessToken());
     }
 
-    /** Refreshes {@code tokens} before they expire, unless another caller did; a refusal keeps them, unrefreshed. */
+    /**
+     * Refreshes {@code tokens} before they expire, unless another caller did. When the authorization server refuses
+     * the refresh, the token is kept without its refresh token (and sent until the server refuses it); when it cannot
+     * be reached, the token is kept as it is.
+     */
     private TokenStore.Tokens refreshAhead(URI key, Slot slot, TokenStore.Tokens tokens) throws IOException {
         try {
             slot.lock.lockInterruptibly();
@@ -169,9 +173,12 @@ public final class OAuthAuthorizer implements HttpAuthorizer {
             } catch (AuthorizationException e) {
                 LOG.log(System.Logger.Level.DEBUG, () -> "refreshing the token of " + key + " before it expires "
                         + "failed; it is sent as it is: " + e.getMessage());
+                if (e.error() == null) {
+                    return current; // the authorization server could not be reached: the refresh token may serve
+                }
                 TokenStore.Tokens unrefreshable = new TokenStore.Tokens(current.accessToken(), null,
                         current.expiresAt(), current.scopes());
-                options.tokenStore().saveTokens(key, unrefreshable);
+                options.tokenStore().saveTokens(key, unrefreshable); // refused: do not ask again with it
                 return unrefreshable;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

@@ -380,6 +380,30 @@ class OAuthAuthorizerTest {
     }
 
     @Test
+    void aRefusedRefreshAheadKeepsTheTokenWithoutItsRefreshToken() throws Exception {
+        fake.issueRefreshTokens = true;
+        MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        TokenStore store = TokenStore.inMemory();
+        OAuthAuthorizer authorizer = new OAuthAuthorizer(options().withTokenStore(store), clock);
+        Connection connection = connect(authorizer);
+        connection.call("tools/list", null);
+        String first = store.tokens(fake.endpoint()).orElseThrow().accessToken();
+        fake.refreshError = "invalid_grant";
+        clock.now = clock.now.plus(Duration.ofMinutes(59).plusSeconds(30));
+
+        connection.call("tools/list", null);
+        connection.call("tools/list", null);
+
+        assertThat(fake.tokenRequests()).extracting(r -> r.form().get("grant_type")).containsExactly(
+                "authorization_code", "refresh_token");
+        assertThat(store.tokens(fake.endpoint()).orElseThrow()).satisfies(t -> {
+            assertThat(t.accessToken()).isEqualTo(first);
+            assertThat(t.refreshToken()).isNull();
+        });
+        assertThat(fake.received("resource", "/mcp").getLast().header("Authorization")).isEqualTo("Bearer " + first);
+    }
+
+    @Test
     void a401WithARefreshTokenRefreshesInsteadOfAuthorizing() throws Exception {
         fake.issueRefreshTokens = true;
         OAuthAuthorizer authorizer = OAuthAuthorizer.create(options());
