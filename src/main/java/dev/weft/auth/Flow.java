@@ -195,6 +195,13 @@ final class Flow {
             throw new AuthorizationException(AuthorizationException.Step.AUTHORIZATION, "the redirect's state does "
                     + "not match the request's", server, metadata.url(), endpoint, null, null, null);
         }
+        String issuer = answer.get("iss"); // RFC 9207: who sent the person back, against mix-up attacks
+        if (issuer != null && metadata.url() != null && !Discovery.stripTrailingSlash(issuer)
+                .equals(Discovery.stripTrailingSlash(metadata.issuer()))) {
+            throw new AuthorizationException(AuthorizationException.Step.AUTHORIZATION, "the redirect came from the "
+                    + "issuer " + issuer + ", not " + metadata.issuer(), server, metadata.url(), endpoint, null, null,
+                    null);
+        }
         String code = answer.get("code");
         if (code == null || code.isBlank()) {
             throw new AuthorizationException(AuthorizationException.Step.AUTHORIZATION, "the redirect has no code",

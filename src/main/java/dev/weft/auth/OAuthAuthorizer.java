@@ -35,7 +35,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * authorization server's metadata (OAuth and OpenID Connect well-known URLs, in the specification's order); and
  * obtains tokens with the grant {@link OAuthOptions} chooses: the authorization code grant with PKCE (S256),
  * {@code state} and the {@code resource} parameter, as a pre-registered client, a client ID metadata document or a
- * dynamically registered client (registrations are kept in the {@link TokenStore} and reused); the client
+ * dynamically registered client (registrations are kept in the {@link TokenStore} and reused), checking the
+ * redirect's {@code state} (and {@code iss}, when the authorization server sends one: RFC 9207); the client
  * credentials grant; or cross-app access through an enterprise identity provider. A server without protected
  * resource metadata is treated as the 2025-03-26 revision says: its origin is its authorization server, with
  * {@code /authorize}, {@code /token} and {@code /register} when it has no metadata either. Scopes come from the

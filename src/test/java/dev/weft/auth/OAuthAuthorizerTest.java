@@ -451,25 +451,31 @@ class OAuthAuthorizerTest {
     }
 
     @Test
-    void theStateOfTheRedirectMustMatch() throws Exception {
-        RedirectReceiver forged = new RedirectReceiver() {
-            @Override
-            public URI redirectUri() {
-                return REDIRECT;
-            }
+    void theStateAndTheIssuerOfTheRedirectMustMatch() throws Exception {
+        for (boolean forgeState : List.of(true, false)) {
+            RedirectReceiver forged = new RedirectReceiver() {
+                @Override
+                public URI redirectUri() {
+                    return REDIRECT;
+                }
 
-            @Override
-            public Map<String, String> await(URI url, Duration timeout) {
-                return Map.of("code", "code-1", "state", "forged");
-            }
-        };
+                @Override
+                public Map<String, String> await(URI url, Duration timeout) {
+                    String state = HeadlessBrowser.query(url.getRawQuery()).get("state");
+                    return forgeState ? Map.of("code", "code-1", "state", "forged")
+                            : Map.of("code", "code-1", "state", state, "iss", "https://mix-up.example");
+                }
+            };
 
-        Throwable failed = catchThrowable(() -> call(OAuthAuthorizer.create(options().withRedirectReceiver(forged)),
-                "tools/list"));
+            Throwable failed = catchThrowable(() -> call(OAuthAuthorizer.create(options()
+                    .withRedirectReceiver(forged)), "tools/list"));
 
-        assertThat(failed.getCause()).isInstanceOfSatisfying(AuthorizationException.class,
-                e -> assertThat(e.step()).isEqualTo(AuthorizationException.Step.AUTHORIZATION));
-        assertThat(fake.tokenRequests()).isEmpty();
+            assertThat(failed.getCause()).isInstanceOfSatisfying(AuthorizationException.class, e -> {
+                assertThat(e.step()).isEqualTo(AuthorizationException.Step.AUTHORIZATION);
+                assertThat(e.getMessage()).contains(forgeState ? "state" : "https://mix-up.example");
+            });
+            assertThat(fake.tokenRequests()).isEmpty();
+        }
     }
 
     @Test
