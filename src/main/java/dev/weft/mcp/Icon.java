@@ -5,6 +5,8 @@ import java.util.List;
 /**
  * An icon a server offers for itself, a tool, a resource or a prompt.
  *
+ * <p>Holds {@code sizes} as given, without a copy: safe to share between threads as long as nobody modifies that list.
+ *
  * @param src      an https or data URI
  * @param mimeType its type, or {@code null}
  * @param sizes    sizes such as {@code "48x48"} or {@code "any"}, or {@code null}
