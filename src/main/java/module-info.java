@@ -12,6 +12,7 @@ module dev.weft {
     exports dev.weft.scope;
     exports dev.weft.jsonrpc;
     exports dev.weft.transport;
+    exports dev.weft.auth;
     exports dev.weft.mcp;
     exports dev.weft.acp;
     exports dev.weft.server;
