@@ -100,6 +100,11 @@ public sealed interface Content {
     record ResourceLink(String uri, String name, String title, String description, String mimeType, Long size,
                         Annotations annotations, List<Icon> icons, @JsonProperty("_meta") JsonNode meta)
             implements Content {
+        /** Copies the icons; {@code null} stays {@code null}. */
+        public ResourceLink {
+            icons = icons == null ? null : List.copyOf(icons);
+        }
+
         @Override
         public String type() {
             return "resource_link";

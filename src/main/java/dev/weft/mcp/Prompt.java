@@ -18,9 +18,10 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Prompt(String name, String title, String description, List<Argument> arguments, List<Icon> icons,
                      @JsonProperty("_meta") JsonNode meta) {
-    /** Copies the arguments; {@code null} stands for none. */
+    /** Copies the arguments ({@code null} stands for none) and the icons ({@code null} stays {@code null}). */
     public Prompt {
         arguments = arguments == null ? List.of() : List.copyOf(arguments);
+        icons = icons == null ? null : List.copyOf(icons);
     }
 
     /**

@@ -22,4 +22,8 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Resource(String uri, String name, String title, String description, String mimeType, Long size,
                        Annotations annotations, List<Icon> icons, @JsonProperty("_meta") JsonNode meta) {
+    /** Copies the icons; {@code null} stays {@code null}. */
+    public Resource {
+        icons = icons == null ? null : List.copyOf(icons);
+    }
 }

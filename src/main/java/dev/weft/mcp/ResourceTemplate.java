@@ -21,4 +21,8 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record ResourceTemplate(String uriTemplate, String name, String title, String description, String mimeType,
                                Annotations annotations, List<Icon> icons, @JsonProperty("_meta") JsonNode meta) {
+    /** Copies the icons; {@code null} stays {@code null}. */
+    public ResourceTemplate {
+        icons = icons == null ? null : List.copyOf(icons);
+    }
 }

@@ -26,9 +26,10 @@ public record SamplingRequest(List<Message> messages, String systemPrompt, int m
                               List<String> stopSequences, JsonNode modelPreferences, String includeContext,
                               JsonNode metadata, JsonNode tools, JsonNode toolChoice,
                               @JsonProperty("_meta") JsonNode meta) {
-    /** Copies the messages; {@code null} stands for none. */
+    /** Copies the messages ({@code null} stands for none) and the stop sequences ({@code null} stays {@code null}). */
     public SamplingRequest {
         messages = messages == null ? List.of() : List.copyOf(messages);
+        stopSequences = stopSequences == null ? null : List.copyOf(stopSequences);
     }
 
     /**

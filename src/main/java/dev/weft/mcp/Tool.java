@@ -22,6 +22,10 @@ import java.util.List;
 public record Tool(String name, String title, String description, JsonNode inputSchema, JsonNode outputSchema,
                    ToolAnnotations annotations, JsonNode execution, List<Icon> icons,
                    @JsonProperty("_meta") JsonNode meta) {
+    /** Copies the icons; {@code null} stays {@code null}. */
+    public Tool {
+        icons = icons == null ? null : List.copyOf(icons);
+    }
 
     /**
      * {@return whether a call may safely run twice: the tool says it is read-only or idempotent} Hints from an
