@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * A prompt template a server offers ({@code prompts/list}); immutable.
+ * A prompt template a server offers ({@code prompts/list}).
+ *
+ * <p>Immutable apart from its JSON ({@code _meta} is held as given): safe to share between threads as long as nobody
+ * modifies that JSON.
  *
  * @param name        a programmatic name, which {@code prompts/get} takes
  * @param title       a display name, or {@code null}

@@ -6,8 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * A parameterised resource ({@code resources/templates/list}), an RFC 6570 {@code uriTemplate}; immutable. Fields other
- * than {@code uriTemplate} and {@code name} may be {@code null}.
+ * A parameterised resource ({@code resources/templates/list}), an RFC 6570 {@code uriTemplate}. Fields other than
+ * {@code uriTemplate} and {@code name} may be {@code null}.
+ *
+ * <p>Immutable apart from its JSON ({@code _meta} is held as given): safe to share between threads as long as nobody
+ * modifies that JSON.
  *
  * @param uriTemplate the URI template the resources' URIs match
  * @param name        a programmatic name

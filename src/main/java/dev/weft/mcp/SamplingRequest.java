@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A server's request that the client sample its language model ({@code sampling/createMessage}); immutable.
+ * A server's request that the client sample its language model ({@code sampling/createMessage}).
+ *
+ * <p>Immutable apart from its JSON (the {@code JsonNode} components, and each message's {@code content}, are held as
+ * given): safe to share between threads as long as nobody modifies that JSON.
  *
  * @param messages         the conversation so far
  * @param systemPrompt     a system prompt, or {@code null}

@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * A tool a server offers ({@code tools/list}); immutable.
+ * A tool a server offers ({@code tools/list}).
+ *
+ * <p>Immutable apart from its JSON (the {@code JsonNode} components are held as given): safe to share between threads
+ * as long as nobody modifies that JSON.
  *
  * @param name         the name to call it by
  * @param title        a display name, or {@code null}
