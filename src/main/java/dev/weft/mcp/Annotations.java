@@ -14,6 +14,7 @@ import java.util.List;
 public record Annotations(List<String> audience, Double priority, String lastModified) {
     /** Copies the audience; {@code null} stays {@code null}. */
     public Annotations {
-        audience = audience == null ? null : List.copyOf(audience);
+        // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+        audience = audience == null ? null : audience.stream().filter(java.util.Objects::nonNull).toList();
     }
 }

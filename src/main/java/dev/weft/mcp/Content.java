@@ -105,7 +105,8 @@ public sealed interface Content {
             implements Content {
         /** Copies the icons; {@code null} stays {@code null}. */
         public ResourceLink {
-            icons = icons == null ? null : List.copyOf(icons);
+            // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+            icons = icons == null ? null : icons.stream().filter(java.util.Objects::nonNull).toList();
         }
 
         @Override

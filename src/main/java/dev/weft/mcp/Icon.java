@@ -15,6 +15,7 @@ import java.util.List;
 public record Icon(String src, String mimeType, List<String> sizes, String theme) {
     /** Copies the sizes; {@code null} stays {@code null}. */
     public Icon {
-        sizes = sizes == null ? null : List.copyOf(sizes);
+        // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+        sizes = sizes == null ? null : sizes.stream().filter(java.util.Objects::nonNull).toList();
     }
 }

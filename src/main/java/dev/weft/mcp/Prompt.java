@@ -24,7 +24,8 @@ public record Prompt(String name, String title, String description, List<Argumen
     /** Copies the arguments ({@code null} stands for none) and the icons ({@code null} stays {@code null}). */
     public Prompt {
         arguments = arguments == null ? List.of() : List.copyOf(arguments);
-        icons = icons == null ? null : List.copyOf(icons);
+        // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+        icons = icons == null ? null : icons.stream().filter(java.util.Objects::nonNull).toList();
     }
 
     /**

@@ -27,6 +27,7 @@ public record Resource(String uri, String name, String title, String description
                        Annotations annotations, List<Icon> icons, @JsonProperty("_meta") JsonNode meta) {
     /** Copies the icons; {@code null} stays {@code null}. */
     public Resource {
-        icons = icons == null ? null : List.copyOf(icons);
+        // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+        icons = icons == null ? null : icons.stream().filter(java.util.Objects::nonNull).toList();
     }
 }

@@ -26,6 +26,7 @@ public record ResourceTemplate(String uriTemplate, String name, String title, St
                                Annotations annotations, List<Icon> icons, @JsonProperty("_meta") JsonNode meta) {
     /** Copies the icons; {@code null} stays {@code null}. */
     public ResourceTemplate {
-        icons = icons == null ? null : List.copyOf(icons);
+        // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+        icons = icons == null ? null : icons.stream().filter(java.util.Objects::nonNull).toList();
     }
 }

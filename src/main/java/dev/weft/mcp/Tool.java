@@ -27,7 +27,8 @@ public record Tool(String name, String title, String description, JsonNode input
                    @JsonProperty("_meta") JsonNode meta) {
     /** Copies the icons; {@code null} stays {@code null}. */
     public Tool {
-        icons = icons == null ? null : List.copyOf(icons);
+        // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+        icons = icons == null ? null : icons.stream().filter(java.util.Objects::nonNull).toList();
     }
 
     /**

@@ -92,6 +92,18 @@ class RecordListsTest {
         assertThat(bare.icons()).isNull();
     }
 
+    @Test
+    void aNullEntryInADecorativeListIsDroppedNotARefusal() {
+        Tool tool = read("{\"name\": \"t\", \"inputSchema\": {\"type\": \"object\"}, \"icons\": [null, {\"src\":"
+                + " \"https://example.com/i.png\", \"sizes\": [null, \"any\"]}], \"annotations\": null}", Tool.class);
+        Resource resource = read("{\"uri\": \"test://r\", \"name\": \"r\", \"annotations\": {\"audience\": [\"user\","
+                + " null]}}", Resource.class);
+
+        assertThat(tool.icons()).hasSize(1);
+        assertThat(tool.icons().getFirst().sizes()).containsExactly("any");
+        assertThat(resource.annotations().audience()).containsExactly("user");
+    }
+
     private static <T> T read(String json, Class<T> type) {
         try {
             return McpJson.read(McpJson.MAPPER.readTree(json), type);
