@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * An icon a server offers for itself, a tool, a resource or a prompt.
  *
- * <p>Holds {@code sizes} as given, without a copy: safe to share between threads as long as nobody modifies that list.
+ * <p>Immutable, and safe to share between threads.
  *
  * @param src      an https or data URI
  * @param mimeType its type, or {@code null}
@@ -13,4 +13,9 @@ import java.util.List;
  * @param theme    {@code "light"} or {@code "dark"}, or {@code null}
  */
 public record Icon(String src, String mimeType, List<String> sizes, String theme) {
+    /** Copies the sizes; {@code null} stays {@code null}. */
+    public Icon {
+        // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+        sizes = sizes == null ? null : sizes.stream().filter(java.util.Objects::nonNull).toList();
+    }
 }
