@@ -7,6 +7,7 @@ module dev.weft {
     requires org.eclipse.jetty.server;
     requires com.networknt.schema;
     requires jdk.jfr;
+    requires java.logging; // the CLI sets the library's log level
 
     exports dev.weft.scope;
     exports dev.weft.jsonrpc;

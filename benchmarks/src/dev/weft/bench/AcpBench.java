@@ -2,15 +2,9 @@ package dev.weft.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -42,7 +36,6 @@ import java.util.stream.Collectors;
  * archive, the children's working directory and their logs).
  */
 final class AcpBench {
-    private static final String TAG = "@bench ";
     private static final long CHILD_LIMIT_MINUTES = 5;
     private static final long GONE_CAP_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -104,7 +97,7 @@ final class AcpBench {
     /** The agent command: the same JDK, serial GC, an automatic class-data archive, the repetition's tag. */
     private List<String> agent(String tag) {
         return List.of(Machine.java(), "-XX:+UseSerialGC", "-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + dir.resolve("peer.jsa"), "-Dweft.bench.acp.tag=" + tag, "-cp",
+                "-XX:SharedArchiveFile=" + dir.resolve("peer.jsa"), property(tag), "-cp",
                 peerClassPath, "dev.weft.bench.acp.AcpPeer");
     }
 
@@ -169,8 +162,9 @@ final class AcpBench {
         int launch = ++launches;
         String tag = "acp-" + ProcessHandle.current().pid() + "-" + launch;
         List<String> problems = new ArrayList<>();
-        if (!tagged(tag).isEmpty()) {
-            throw new IllegalStateException("processes tagged " + tag + " before its repetition: " + tagged(tag));
+        List<ProcessHandle> stale = ChildJvm.tagged(property(tag));
+        if (!stale.isEmpty()) {
+            throw new IllegalStateException("processes tagged " + tag + " before its repetition: " + stale);
         }
         List<String> command = new ArrayList<>();
         command.add(Machine.java());
@@ -181,51 +175,16 @@ final class AcpBench {
         command.addAll(agent(tag));
         Path log = dir.resolve("logs/" + launch + "-" + side.name() + "-rep" + number + ".log");
         String loadBefore = Machine.load1();
-        Process child = new ProcessBuilder(command).directory(dir.toFile()).redirectError(log.toFile()).start();
-        child.getOutputStream().close();
-        List<String> lines = new ArrayList<>();
-        List<String> all = new ArrayList<>();
-        Thread reader = Thread.ofPlatform().name("acp-child-output").start(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith(TAG)) {
-                        lines.add(line.substring(TAG.length()));
-                    }
-                    all.add(line.length() > 4_000 ? line.substring(0, 4_000) + " ..." : line);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        if (!child.waitFor(CHILD_LIMIT_MINUTES, TimeUnit.MINUTES)) {
+        ChildJvm.Output output = ChildJvm.run(command, dir, log, CHILD_LIMIT_MINUTES, 4_000);
+        List<String> lines = output.tagged();
+        if (output.killed()) {
             problems.add("the host JVM did not end within " + CHILD_LIMIT_MINUTES + " min; killed");
-            child.destroyForcibly();
-            child.waitFor();
-        }
-        reader.join();
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                StandardOpenOption.APPEND))) {
-            w.println("--- " + String.join(" ", command));
-            w.println("--- standard output ---");
-            all.forEach(w::println);
-        }
-        if (child.exitValue() != 0) {
-            problems.add("the host JVM exited with " + child.exitValue() + " (see " + log.getFileName() + ")");
+        } else if (output.exitValue() != 0) {
+            problems.add("the host JVM exited with " + output.exitValue() + " (see " + log.getFileName() + ")");
         }
 
         // Every agent of the repetition must be gone now that its host has exited.
-        long exited = System.nanoTime();
-        List<ProcessHandle> left = tagged(tag);
-        for (ProcessHandle p : left) {
-            try {
-                p.onExit().get(Math.max(1, GONE_CAP_NANOS - (System.nanoTime() - exited)), TimeUnit.NANOSECONDS);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                break;
-            }
-        }
-        left = tagged(tag);
+        List<ProcessHandle> left = ChildJvm.awaitGone(property(tag), GONE_CAP_NANOS);
         if (!left.isEmpty()) {
             problems.add(left.size() + " agent process(es) alive 30 s after the host JVM exited (pids "
                     + left.stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(",")) + "); killed");
@@ -296,12 +255,9 @@ final class AcpBench {
         return f;
     }
 
-    /** The processes alive whose command line holds the tag's system property. */
-    private static List<ProcessHandle> tagged(String tag) {
-        String property = "-Dweft.bench.acp.tag=" + tag;
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().arguments().map(args -> Arrays.asList(args).contains(property)).orElse(false))
-                .toList();
+    /** The system property on the command line of every agent a repetition starts. */
+    private static String property(String tag) {
+        return "-Dweft.bench.acp.tag=" + tag;
     }
 
     private void progress(Rep rep) {

@@ -2,15 +2,10 @@ package dev.weft.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -38,7 +33,6 @@ import java.util.stream.Collectors;
 final class McpBench {
     /** Flags of every client JVM, all three sides alike (besides where to put thread dumps of a stalled round). */
     static final List<String> CLIENT_FLAGS = List.of("-Xms1g", "-Xmx1g");
-    private static final String TAG = "@bench ";
     private static final long KILL_TARGET_NANOS = 10_000_000;
     private static final long COLD_TARGET_NANOS = 150_000_000;
     private static final long CHILD_LIMIT_MINUTES = 20;
@@ -712,34 +706,15 @@ final class McpBench {
         command.add("--");
         command.addAll(server);
         Path log = dir.resolve("logs/" + (++launches) + "-" + side.name() + "-" + mode + ".log");
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(log.toFile());
         Instant launched = Instant.now();
-        Process child = builder.start();
         long launchedMicros = launched.getEpochSecond() * 1_000_000 + launched.getNano() / 1_000;
-        List<String> lines = new ArrayList<>();
-        List<String> all = new ArrayList<>();
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = out.readLine()) != null) {
-                if (line.startsWith(TAG)) {
-                    lines.add(line.substring(TAG.length()));
-                }
-                all.add(line.length() > 2_000 ? line.substring(0, 2_000) + " ..." : line);
-            }
-        }
-        if (!child.waitFor(CHILD_LIMIT_MINUTES, TimeUnit.MINUTES)) {
-            child.destroyForcibly();
+        ChildJvm.Output output = ChildJvm.run(command, null, log, CHILD_LIMIT_MINUTES, 2_000);
+        List<String> lines = output.tagged();
+        if (output.killed()) {
             throw new IllegalStateException(side.name() + " " + mode + " did not end; see " + log);
         }
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                StandardOpenOption.APPEND))) {
-            w.println("--- " + String.join(" ", command));
-            w.println("--- standard output ---");
-            all.forEach(w::println);
-        }
-        if (child.exitValue() != 0) {
-            throw new IllegalStateException(side.name() + " " + mode + " exited with " + child.exitValue() + ":\n"
+        if (output.exitValue() != 0) {
+            throw new IllegalStateException(side.name() + " " + mode + " exited with " + output.exitValue() + ":\n"
                     + tail(log));
         }
         for (String line : lines) {

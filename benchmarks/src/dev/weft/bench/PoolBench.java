@@ -2,19 +2,12 @@ package dev.weft.bench;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,7 +35,6 @@ import java.util.stream.Collectors;
  * class-data archive and the children's logs).
  */
 final class PoolBench {
-    private static final String TAG = "@bench ";
     private static final long CHILD_LIMIT_MINUTES = 10;
     private static final long GONE_CAP_NANOS = TimeUnit.SECONDS.toNanos(30);
 
@@ -101,7 +93,7 @@ final class PoolBench {
      */
     private List<String> server(String tag) {
         return List.of(Machine.java(), "-XX:+UseSerialGC", "-XX:+AutoCreateSharedArchive",
-                "-XX:SharedArchiveFile=" + dir.resolve("peer.jsa"), "-Dweft.bench.pool.tag=" + tag, "-cp",
+                "-XX:SharedArchiveFile=" + dir.resolve("peer.jsa"), property(tag), "-cp",
                 peerClassPath, "dev.weft.bench.mcp.McpPeer");
     }
 
@@ -166,7 +158,7 @@ final class PoolBench {
         int launch = ++launches;
         String tag = "pool-" + ProcessHandle.current().pid() + "-" + launch;
         List<String> problems = new ArrayList<>();
-        List<ProcessHandle> stale = tagged(tag);
+        List<ProcessHandle> stale = ChildJvm.tagged(property(tag));
         if (!stale.isEmpty()) {
             throw new IllegalStateException("processes tagged " + tag + " before its repetition: " + stale);
         }
@@ -179,47 +171,16 @@ final class PoolBench {
         command.addAll(server(tag));
         Path log = dir.resolve("logs/" + launch + "-" + side.name() + "-" + callers + "-rep" + number + ".log");
         String loadBefore = Machine.load1();
-        Process child = new ProcessBuilder(command).redirectError(log.toFile()).start();
-        child.getOutputStream().close();
-        List<String> lines = new ArrayList<>();
-        List<String> all = new ArrayList<>();
-        Thread reader = Thread.ofPlatform().name("pool-child-output").start(() -> {
-            try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith(TAG)) {
-                        lines.add(line.substring(TAG.length()));
-                    }
-                    all.add(line.length() > 2_000 ? line.substring(0, 2_000) + " ..." : line);
-                }
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        if (!child.waitFor(CHILD_LIMIT_MINUTES, TimeUnit.MINUTES)) {
+        ChildJvm.Output output = ChildJvm.run(command, null, log, CHILD_LIMIT_MINUTES, 2_000);
+        List<String> lines = output.tagged();
+        if (output.killed()) {
             problems.add("the host JVM did not end within " + CHILD_LIMIT_MINUTES + " min; killed");
-            child.destroyForcibly();
-            child.waitFor();
-        }
-        reader.join();
-        try (PrintWriter w = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
-                StandardOpenOption.APPEND))) {
-            w.println("--- " + String.join(" ", command));
-            w.println("--- standard output ---");
-            all.forEach(w::println);
-        }
-        if (child.exitValue() != 0) {
-            problems.add("the host JVM exited with " + child.exitValue() + " (see " + log.getFileName() + ")");
+        } else if (output.exitValue() != 0) {
+            problems.add("the host JVM exited with " + output.exitValue() + " (see " + log.getFileName() + ")");
         }
 
         // Every process of the repetition must be gone now that its host has exited.
-        long exited = System.nanoTime();
-        List<ProcessHandle> left = tagged(tag);
-        while (!left.isEmpty() && System.nanoTime() - exited < GONE_CAP_NANOS) {
-            Thread.sleep(10);
-            left = tagged(tag);
-        }
+        List<ProcessHandle> left = ChildJvm.awaitGone(property(tag), GONE_CAP_NANOS);
         if (!left.isEmpty()) {
             problems.add(left.size() + " server process(es) alive 30 s after the host JVM exited (pids "
                     + left.stream().map(p -> Long.toString(p.pid())).collect(Collectors.joining(",")) + "); killed");
@@ -264,12 +225,9 @@ final class PoolBench {
                 Machine.load1());
     }
 
-    /** The processes alive whose command line holds the tag's system property. */
-    private static List<ProcessHandle> tagged(String tag) {
-        String property = "-Dweft.bench.pool.tag=" + tag;
-        return ProcessHandle.allProcesses().filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().arguments().map(args -> Arrays.asList(args).contains(property)).orElse(false))
-                .toList();
+    /** The system property on the command line of every server a repetition starts. */
+    private static String property(String tag) {
+        return "-Dweft.bench.pool.tag=" + tag;
     }
 
     private static Map<String, String> record(List<String> lines, String what) {

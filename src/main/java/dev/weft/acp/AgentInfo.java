@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * What an agent said about itself in answer to {@code initialize}. Immutable.
+ * What an agent said about itself in answer to {@code initialize}.
+ *
+ * <p>Immutable apart from its JSON ({@code sessionCapabilities} is held as given): safe to share between threads as
+ * long as nobody modifies that JSON.
  *
  * @param protocolVersion   the ACP version it speaks (1)
  * @param agentCapabilities what it can do

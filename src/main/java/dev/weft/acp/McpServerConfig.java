@@ -83,6 +83,11 @@ public sealed interface McpServerConfig {
      * @param env     variables for it, sorted by name
      */
     record StdioWire(String name, String command, List<String> args, List<Pair> env) {
+        /** Copies the lists; {@code null} stays {@code null}. */
+        public StdioWire {
+            args = args == null ? null : List.copyOf(args);
+            env = env == null ? null : List.copyOf(env);
+        }
     }
 
     /**
@@ -94,5 +99,9 @@ public sealed interface McpServerConfig {
      * @param headers headers, sorted by name
      */
     record HttpWire(@JsonProperty("type") String type, String name, String url, List<Pair> headers) {
+        /** Copies the headers; {@code null} stays {@code null}. */
+        public HttpWire {
+            headers = headers == null ? null : List.copyOf(headers);
+        }
     }
 }

@@ -7,6 +7,9 @@ package dev.weft.acp;
  *
  * <p>What it throws is logged and answered as a refusal (the first reject option; {@code cancelled} when there is
  * none).
+ *
+ * <p>A client's default handler ({@link AcpClientOptions#permissions()}) serves all of its sessions, which may prompt
+ * in parallel, each on its own thread: a handler shared like that must be thread-safe.
  */
 @FunctionalInterface
 public interface PermissionHandler {

@@ -5,7 +5,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * An agent asks whether it may run a tool call ({@code session/request_permission}). Immutable.
+ * An agent asks whether it may run a tool call ({@code session/request_permission}).
+ *
+ * <p>Immutable apart from the tool call's JSON (held as given): safe to share between threads as long as nobody
+ * modifies that JSON.
  *
  * @param sessionId the session
  * @param toolCall  the tool call as the client knows it: its merged state, with the fields the request carries laid

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * How a prompt turn ended. Immutable.
+ * How a prompt turn ended.
+ *
+ * <p>Immutable apart from its JSON ({@code usage}, and the tool calls' JSON, are held as given): safe to share between
+ * threads as long as nobody modifies that JSON.
  *
  * @param stopReason why it ended; {@link StopReason#CANCELLED} for every turn the client cancelled, whatever the agent
  *                   answered after the cancel ({@code end_turn}, an error) or if it did not answer in time

@@ -9,10 +9,12 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * One {@code session/update} of an agent: what it says, thinks, plans and does during a turn. Immutable records, one
- * per kind the ACP v1 schema defines; a kind this revision does not know (an agent's extension, or a newer schema's
- * {@code notice} and {@code compaction_*}) arrives as {@link Other} with its JSON intact, so a newer agent never breaks a
- * turn.
+ * One {@code session/update} of an agent: what it says, thinks, plans and does during a turn. One record per kind the
+ * ACP v1 schema defines; a kind this revision does not know (an agent's extension, or a newer schema's {@code notice}
+ * and {@code compaction_*}) arrives as {@link Other} with its JSON intact, so a newer agent never breaks a turn.
+ *
+ * <p>Immutable records apart from their JSON (the {@code JsonNode} components, and the JSON of content blocks, are held
+ * as given): safe to share between threads as long as nobody modifies that JSON.
  *
  * <p>Hosts see these in arrival order, on the thread that prompts (see {@link AcpSession#prompt}). Tool calls come as
  * one {@link ToolCall} and any number of {@link ToolCallUpdate}s, which change only the fields they carry; the client

@@ -3,7 +3,11 @@ package dev.weft.acp;
 import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Why a prompt turn ended. A reason this revision does not know reads as {@link #OTHER}. */
+/**
+ * Why a prompt turn ended. A reason this revision does not know reads as {@link #OTHER}.
+ *
+ * <p>Constants; safe to share between threads.
+ */
 public enum StopReason {
     /** The agent finished. */
     @JsonProperty("end_turn") END_TURN,

@@ -13,8 +13,11 @@ import dev.weft.mcp.Content;
 import java.io.IOException;
 
 /**
- * What a tool call produced or shows: a content block, a diff of a file, or a terminal whose output it streams.
- * Immutable; a type this revision does not know arrives as {@link Unknown} with its JSON intact.
+ * What a tool call produced or shows: a content block, a diff of a file, or a terminal whose output it streams. A type
+ * this revision does not know arrives as {@link Unknown} with its JSON intact.
+ *
+ * <p>Immutable records apart from their JSON (an {@link Unknown} entry's {@code json}, and a content block's JSON, are
+ * held as given): safe to share between threads as long as nobody modifies that JSON.
  */
 @JsonDeserialize(using = ToolCallContent.Reader.class)
 public sealed interface ToolCallContent {

@@ -2,7 +2,11 @@ package dev.weft.acp;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** Where a tool call is: {@code PENDING -> IN_PROGRESS -> COMPLETED | FAILED}. */
+/**
+ * Where a tool call is: {@code PENDING -> IN_PROGRESS -> COMPLETED | FAILED}.
+ *
+ * <p>Constants; safe to share between threads.
+ */
 public enum ToolCallStatus {
     /** Not started: the input may still be streaming, or it awaits permission. */
     @JsonProperty("pending") PENDING,

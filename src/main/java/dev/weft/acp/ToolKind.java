@@ -3,7 +3,12 @@ package dev.weft.acp;
 import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
-/** What a tool call does, so a host can pick an icon or a policy. A kind this revision does not know reads as {@link #OTHER}. */
+/**
+ * What a tool call does, so a host can pick an icon or a policy. A kind this revision does not know reads as
+ * {@link #OTHER}.
+ *
+ * <p>Constants; safe to share between threads.
+ */
 public enum ToolKind {
     /** Reads files or data. */
     @JsonProperty("read") READ,

@@ -62,6 +62,12 @@ public final class Main {
     /** One line of a list of commands or options: the name in a column, then the summary. */
     private static final String LIST_LINE = "  %-16s %s%n";
 
+    /**
+     * The library's logger, held so that the level {@link #main} sets stays set (the logging framework keeps loggers
+     * only weakly).
+     */
+    private static final java.util.logging.Logger LIBRARY_LOG = java.util.logging.Logger.getLogger("dev.weft");
+
     private Main() {}
 
     /**
@@ -71,11 +77,25 @@ public final class Main {
      * @param args the command-line arguments
      */
     public static void main(String[] args) {
+        quietLibraryLog(args);
         int status = run(args, new Io(System.out, System.err, Io.stderrIsTerminal(), System.in));
         System.out.flush();
         System.err.flush();
         if (status != OK) {
             System.exit(status);
+        }
+    }
+
+    /**
+     * A client command reports every failure itself, with its cause and the server's standard error, so the library's
+     * own log of the same event (a crashed server at {@code WARNING}) would only say it twice: client commands show
+     * the library's {@code SEVERE} records only. {@code serve} keeps the default levels, as a server's log is its
+     * operator's. A logging configuration given with {@code -Djava.util.logging.config.file} is left alone.
+     */
+    private static void quietLibraryLog(String[] args) {
+        boolean serving = args.length > 0 && args[0].equals("serve");
+        if (!serving && System.getProperty("java.util.logging.config.file") == null) {
+            LIBRARY_LOG.setLevel(java.util.logging.Level.SEVERE);
         }
     }
 

@@ -15,6 +15,10 @@ import dev.weft.pool.TransportKey;
  * event: {@link ToolCallCompleted} or {@link ToolCallFailed}, which comes before the turn sees the call's outcome. A
  * server's notifications that come while one of the conversation's calls is in flight on its session come as
  * {@link ServerLog} and {@link ServerNotice}.
+ *
+ * <p>Events are made where things happen (on the conversation's thread, a call's own thread, a session's notification
+ * thread) and reach the listener through the conversation's mailbox. Their records hold their parts as given, without a
+ * copy: an event is safe to share between threads as long as nobody modifies the JSON it carries.
  */
 public sealed interface ConversationEvent {
 

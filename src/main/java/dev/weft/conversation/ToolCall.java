@@ -9,6 +9,9 @@ import java.util.Objects;
 /**
  * One tool call a turn makes: which server, which tool, with what arguments.
  *
+ * <p>Holds {@code arguments} as given, without a copy ({@link #of} converts a map into a tree of its own): safe to
+ * share between threads as long as nobody modifies that JSON. The call reads it on a thread of its own.
+ *
  * @param server    the server's key in the conversation's pool
  * @param tool      the tool's name
  * @param arguments the arguments, a JSON object

@@ -2,7 +2,13 @@ package dev.weft.conversation;
 
 import java.io.Serial;
 
-/** A tool call got no answer; the cause says why (the transport's end, a timeout, the session not made). */
+/**
+ * A tool call got no answer; the cause says why (the transport's end, a timeout, the session not made).
+ *
+ * <p>Thrown by {@link Turn.Context#callTool} to the turn, on the conversation's thread; a turn that lets it through has
+ * {@link Conversation#run} throw it to the thread that waits there. Its field is final; the call's arguments are JSON
+ * held as given, so it is safe to hand to other threads as long as nobody modifies that JSON.
+ */
 public final class ToolCallFailedException extends RuntimeException {
     @Serial
     private static final long serialVersionUID = 1L;

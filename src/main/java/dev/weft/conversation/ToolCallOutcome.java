@@ -2,7 +2,13 @@ package dev.weft.conversation;
 
 import dev.weft.mcp.CallToolResult;
 
-/** How one tool call of a turn ended, as the turn sees it. */
+/**
+ * How one tool call of a turn ended, as the turn sees it.
+ *
+ * <p>Made on the call's own thread and read by the turn on the conversation's thread. Both records hold their parts as
+ * given, without a copy: an outcome is safe to share between threads as long as nobody modifies the JSON it carries
+ * (the call's arguments, the result's).
+ */
 public sealed interface ToolCallOutcome {
 
     /** {@return the call} */

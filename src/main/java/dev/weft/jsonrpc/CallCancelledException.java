@@ -3,6 +3,9 @@ package dev.weft.jsonrpc;
 /**
  * The calling thread was interrupted while it waited. When the request had reached the transport, the protocol's
  * cancel was sent before this was thrown. The thread's interrupt status is set again when this is thrown.
+ *
+ * <p>Thrown to the thread that waits for the call, like every {@link RpcException}. Its fields are final and immutable,
+ * so it may be handed to other threads (a conversation hands it to its turn as a call's outcome).
  */
 public final class CallCancelledException extends RpcException {
     private static final long serialVersionUID = 1L;

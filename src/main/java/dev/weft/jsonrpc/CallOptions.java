@@ -6,6 +6,9 @@ import java.util.function.Consumer;
 /**
  * Options of one call.
  *
+ * <p>Immutable; each {@code with} method returns a copy. {@code onEvent} runs on the thread of each call made with
+ * these options, so options that calls on several threads share need an {@code onEvent} that is thread-safe.
+ *
  * @param timeout     the longest the call may take in all, or {@code null} for the connection's default
  * @param idleTimeout the longest the call may go without a routed notification (progress), or {@code null} for none
  * @param routeKey    the key under which the connection's notification router files notifications that belong to

@@ -5,6 +5,9 @@ import java.time.Duration;
 /**
  * The call was not answered within its timeout. When the request had reached the transport, the protocol's cancel was
  * sent before this was thrown; a late answer is dropped.
+ *
+ * <p>Thrown to the thread that waits for the call, like every {@link RpcException}. Its fields, {@link #timeout()}
+ * included, are final and immutable, so it may be handed to other threads.
  */
 public final class CallTimeoutException extends RpcException {
     private static final long serialVersionUID = 1L;

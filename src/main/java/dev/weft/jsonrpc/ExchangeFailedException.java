@@ -5,6 +5,9 @@ package dev.weft.jsonrpc;
  * status other than 2xx (the {@linkplain #getCause() cause} carries the status and an excerpt of the body), or a
  * response stream that broke before the answer and could not be resumed. Other calls on the connection are not
  * affected.
+ *
+ * <p>Thrown to the thread that waits for the call, like every {@link RpcException}. Its fields,
+ * {@link #requestDelivered()} included, are final and immutable, so it may be handed to other threads.
  */
 public final class ExchangeFailedException extends RpcException {
     private static final long serialVersionUID = 1L;

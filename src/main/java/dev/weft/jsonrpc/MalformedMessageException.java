@@ -6,6 +6,10 @@ package dev.weft.jsonrpc;
  *
  * <p>{@link #id()} and {@link #kind()} say what could be read of the frame, so that the connection can answer a
  * request with the right error and id, or fail the pending call a broken response was meant for.
+ *
+ * <p>Thrown by the codec on the thread that decodes the frame, often a transport's own reading thread, and thrown again
+ * by {@link Transport#receive()} to the connection's reader. Its fields are final, and the errors the codec makes carry
+ * no {@code data}, so such an instance is immutable and may be handed between threads.
  */
 public final class MalformedMessageException extends Exception {
     private static final long serialVersionUID = 1L;

@@ -6,6 +6,9 @@ import java.io.IOException;
  * Thrown by {@link Transport#send} when the peer refused this one message and the transport goes on: over Streamable
  * HTTP, a notification or an answer whose POST got a status other than 2xx. The connection turns it into an
  * {@link ExchangeFailedException}; any other {@code IOException} from {@code send} means the transport has ended.
+ *
+ * <p>Thrown to the thread that called {@code send}. It holds nothing but its message and cause, so it may be handed to
+ * other threads.
  */
 public class MessageRefusedException extends IOException {
     private static final long serialVersionUID = 1L;

@@ -6,6 +6,8 @@ import java.util.Objects;
 /**
  * A notification: a method call without an id, never answered.
  *
+ * <p>Holds {@code params} as given, without a copy: safe to share between threads as long as nobody modifies that JSON.
+ *
  * @param method the method name
  * @param params an object or array node, or {@code null} when the notification has no params
  */

@@ -2,6 +2,10 @@ package dev.weft.jsonrpc;
 
 /**
  * The peer answered the call with a JSON-RPC error. The connection stays usable.
+ *
+ * <p>Thrown to the thread that waits for the call, like every {@link RpcException}. Its fields are final; the error's
+ * {@code data} is JSON held as given, so the exception is safe to hand to other threads as long as nobody modifies that
+ * JSON.
  */
 public final class PeerErrorException extends RpcException {
     private static final long serialVersionUID = 1L;

@@ -3,6 +3,9 @@ package dev.weft.jsonrpc;
 /**
  * The peer sent something the protocol forbids: an answer to this call that is not a valid response, or a result of
  * the wrong shape. The connection stays usable unless the transport ended as well.
+ *
+ * <p>Thrown to the thread that waits for the call, like every {@link RpcException}. Its fields are final and immutable,
+ * so it may be handed to other threads.
  */
 public final class ProtocolViolationException extends RpcException {
     private static final long serialVersionUID = 1L;

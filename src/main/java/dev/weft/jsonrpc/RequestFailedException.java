@@ -10,6 +10,9 @@ import java.util.Objects;
  *
  * <p>A failure that ends the transport (the session expired, the process exited) is not one of these: the transport
  * ends and {@code receive} throws its terminal {@link java.io.IOException} instead.
+ *
+ * <p>Made on the thread of the failed exchange and thrown by {@code receive} to the connection's reader, which hands it
+ * to the thread that waits for the call. Its fields are final and immutable, so it may be handed between threads.
  */
 public final class RequestFailedException extends Exception {
     private static final long serialVersionUID = 1L;

@@ -10,6 +10,8 @@ import com.fasterxml.jackson.databind.JsonNode;
  * {@link RpcErrorException} is answered with its error; an {@link IllegalArgumentException} (which includes Jackson's
  * mapping errors) with {@link RpcError#INVALID_PARAMS}; anything else with {@link RpcError#INTERNAL_ERROR}. When the
  * peer cancels the request, the handler's thread is interrupted and no answer is sent.
+ *
+ * <p>Requests may run at once, each on its own thread, so a handler must be thread-safe.
  */
 @FunctionalInterface
 public interface RequestHandler {

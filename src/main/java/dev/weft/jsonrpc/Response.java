@@ -3,7 +3,12 @@ package dev.weft.jsonrpc;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
-/** The answer to a {@link Request}: a {@link Success} or a {@link Failure}. */
+/**
+ * The answer to a {@link Request}: a {@link Success} or a {@link Failure}.
+ *
+ * <p>Both records hold their parts as given, without a copy: a response is safe to share between threads as long as
+ * nobody modifies its JSON (a success's {@code result}, a failure's {@code data}).
+ */
 public sealed interface Response extends Message permits Response.Success, Response.Failure {
 
     /** {@return the id of the request this answers; {@code null} only for a failure to parse a request's id} */

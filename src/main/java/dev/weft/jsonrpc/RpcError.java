@@ -6,6 +6,9 @@ import java.util.Objects;
 /**
  * A JSON-RPC error object.
  *
+ * <p>Holds {@code data} as given, without a copy: safe to share between threads as long as nobody modifies that JSON.
+ * An error without {@code data} is immutable.
+ *
  * @param code    the error code; the standard codes are the constants of this record
  * @param message a short description
  * @param data    extra information, or {@code null}

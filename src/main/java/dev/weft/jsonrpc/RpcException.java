@@ -15,6 +15,10 @@ package dev.weft.jsonrpc;
  *   <li>{@link ExchangeFailedException}: the transport failed this one exchange (an HTTP status, a broken stream that
  *       could not be resumed); the connection goes on.</li>
  * </ul>
+ *
+ * <p>Thrown to the thread that waits for the call: the caller of {@link Connection#call}, or of a method built on it
+ * (which may rethrow one that a thread of its own received). Its fields are final and hold immutable values, so an
+ * instance may be handed to other threads; its cause is held as given.
  */
 public abstract sealed class RpcException extends RuntimeException
         permits PeerErrorException, TransportClosedException, CallTimeoutException, CallCancelledException,

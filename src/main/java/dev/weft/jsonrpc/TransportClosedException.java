@@ -6,6 +6,10 @@ package dev.weft.jsonrpc;
  * <p>The {@linkplain #getCause() cause} is the transport's own terminal error: an {@link java.io.EOFException} for a
  * clean end of stream, the I/O error, or a richer exception such as a process exit carrying its exit code and the tail
  * of its standard error. It is the same cause for every call on the connection (the end is sticky).
+ *
+ * <p>Thrown to the thread that waits for the call, like every {@link RpcException}, a new instance for each call. Its
+ * fields are final and immutable, so it may be handed to other threads; its cause is one instance, shared by every call
+ * that the end fails, each on its own thread.
  */
 public final class TransportClosedException extends RpcException {
     private static final long serialVersionUID = 1L;

@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * The result of {@code tools/call}; immutable.
+ * The result of {@code tools/call}.
+ *
+ * <p>Immutable apart from its JSON ({@code structuredContent}, {@code _meta} and the JSON of its content blocks are
+ * held as given): safe to share between threads as long as nobody modifies that JSON.
  *
  * @param content           the content blocks (never {@code null})
  * @param structuredContent the structured result matching the tool's output schema, or {@code null}

@@ -11,8 +11,11 @@ import java.io.IOException;
 import java.util.List;
 
 /**
- * A content block of a tool result, a prompt message or a sampling message. Immutable records; a type this revision
- * does not know arrives as {@link Unknown} with its JSON intact, so that a newer peer never breaks a call.
+ * A content block of a tool result, a prompt message or a sampling message. A type this revision does not know arrives
+ * as {@link Unknown} with its JSON intact, so that a newer peer never breaks a call.
+ *
+ * <p>Immutable records apart from their JSON ({@code _meta}, and an {@link Unknown} block's {@code json}, are held as
+ * given): safe to share between threads as long as nobody modifies that JSON.
  */
 @JsonDeserialize(using = Content.Reader.class)
 public sealed interface Content {
@@ -100,6 +103,12 @@ public sealed interface Content {
     record ResourceLink(String uri, String name, String title, String description, String mimeType, Long size,
                         Annotations annotations, List<Icon> icons, @JsonProperty("_meta") JsonNode meta)
             implements Content {
+        /** Copies the icons; {@code null} stays {@code null}. */
+        public ResourceLink {
+            // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+            icons = icons == null ? null : icons.stream().filter(java.util.Objects::nonNull).toList();
+        }
+
         @Override
         public String type() {
             return "resource_link";

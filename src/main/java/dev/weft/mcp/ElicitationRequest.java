@@ -3,7 +3,12 @@ package dev.weft.mcp;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Objects;
 
-/** A server's request for information from the user ({@code elicitation/create}); immutable. */
+/**
+ * A server's request for information from the user ({@code elicitation/create}).
+ *
+ * <p>Immutable records apart from their JSON ({@code requestedSchema} and {@code meta} are held as given): safe to
+ * share between threads as long as nobody modifies that JSON.
+ */
 public sealed interface ElicitationRequest {
 
     /** {@return the message to show the user} */

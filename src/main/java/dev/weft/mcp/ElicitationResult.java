@@ -4,7 +4,10 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The user's answer to an elicitation; immutable.
+ * The user's answer to an elicitation.
+ *
+ * <p>Its map is an unmodifiable copy, but the values in it are held as given (a multi-select field's value is a list):
+ * safe to share between threads as long as nobody modifies them.
  *
  * @param action  what the user did
  * @param content the values entered, for {@link Action#ACCEPT} in form mode; otherwise empty. Fields the user left out

@@ -1,6 +1,12 @@
 package dev.weft.mcp;
 
-/** The handlers a host registers for the requests an MCP server sends to its client. */
+/**
+ * The handlers a host registers for the requests an MCP server sends to its client.
+ *
+ * <p>Holds no state: it only groups the handler interfaces. Each request runs its handler on a virtual thread of its
+ * own, so one handler may run on several threads at once and must be thread-safe; it may block, and the server waits
+ * for its answer meanwhile.
+ */
 public final class Handlers {
     private Handlers() {
     }

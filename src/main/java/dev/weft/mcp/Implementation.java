@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * The name and version of an MCP implementation ({@code clientInfo}, {@code serverInfo}).
  *
+ * <p>Immutable, and safe to share between threads.
+ *
  * @param name    a programmatic name
  * @param version its version
  * @param title   a display name, or {@code null}

@@ -4,7 +4,11 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Locale;
 
-/** The syslog severities MCP logging uses, least severe first. */
+/**
+ * The syslog severities MCP logging uses, least severe first.
+ *
+ * <p>Constants; safe to share between threads. {@link #parse} is stateless.
+ */
 public enum LogLevel {
     /** Detailed information for debugging. */
     DEBUG,

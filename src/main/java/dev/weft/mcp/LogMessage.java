@@ -4,7 +4,10 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * A log message from the server ({@code notifications/message}); immutable.
+ * A log message from the server ({@code notifications/message}).
+ *
+ * <p>Immutable apart from its JSON ({@code data} is held as given): safe to share between threads as long as nobody
+ * modifies that JSON.
  *
  * @param level  its severity
  * @param logger the logger's name, or {@code null}

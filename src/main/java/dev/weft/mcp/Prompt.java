@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * A prompt template a server offers ({@code prompts/list}); immutable.
+ * A prompt template a server offers ({@code prompts/list}).
+ *
+ * <p>Immutable apart from its JSON ({@code _meta} is held as given): safe to share between threads as long as nobody
+ * modifies that JSON.
  *
  * @param name        a programmatic name, which {@code prompts/get} takes
  * @param title       a display name, or {@code null}
@@ -18,9 +21,11 @@ import java.util.List;
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record Prompt(String name, String title, String description, List<Argument> arguments, List<Icon> icons,
                      @JsonProperty("_meta") JsonNode meta) {
-    /** Copies the arguments; {@code null} stands for none. */
+    /** Copies the arguments ({@code null} stands for none) and the icons ({@code null} stays {@code null}). */
     public Prompt {
         arguments = arguments == null ? List.of() : List.copyOf(arguments);
+        // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+        icons = icons == null ? null : icons.stream().filter(java.util.Objects::nonNull).toList();
     }
 
     /**

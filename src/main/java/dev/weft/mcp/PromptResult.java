@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * The result of {@code prompts/get}: the prompt's messages with its arguments filled in; immutable.
+ * The result of {@code prompts/get}: the prompt's messages with its arguments filled in.
+ *
+ * <p>Immutable apart from its JSON ({@code _meta} and the JSON of its messages' content blocks are held as given): safe
+ * to share between threads as long as nobody modifies that JSON.
  *
  * @param description what the prompt is for, or {@code null}
  * @param messages    the messages (never {@code null})

@@ -2,7 +2,12 @@ package dev.weft.mcp;
 
 import java.util.List;
 
-/** The MCP protocol revisions this client speaks. */
+/**
+ * The MCP protocol revisions this client speaks.
+ *
+ * <p>Constants only, with no state: {@link #SUPPORTED} is an unmodifiable list, both are safe to read from any thread,
+ * and nothing here blocks.
+ */
 public final class ProtocolVersions {
     /** The revision a session asks for first. */
     public static final String LATEST = "2025-11-25";

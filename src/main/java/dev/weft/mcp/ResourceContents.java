@@ -9,7 +9,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import java.io.IOException;
 
-/** The contents of a resource, text or binary; immutable. */
+/**
+ * The contents of a resource, text or binary.
+ *
+ * <p>Immutable records apart from their JSON ({@code _meta} is held as given): safe to share between threads as long as
+ * nobody modifies that JSON.
+ */
 @JsonDeserialize(using = ResourceContents.Reader.class)
 public sealed interface ResourceContents {
 

@@ -5,6 +5,8 @@ import java.util.Objects;
 /**
  * A root the client exposes to the server ({@code roots/list}): a {@code file://} URI the server may work within.
  *
+ * <p>Immutable, and safe to share between threads.
+ *
  * @param uri  the URI
  * @param name a display name, or {@code null}
  */

@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A server's request that the client sample its language model ({@code sampling/createMessage}); immutable.
+ * A server's request that the client sample its language model ({@code sampling/createMessage}).
+ *
+ * <p>Immutable apart from its JSON (the {@code JsonNode} components, and each message's {@code content}, are held as
+ * given): safe to share between threads as long as nobody modifies that JSON.
  *
  * @param messages         the conversation so far
  * @param systemPrompt     a system prompt, or {@code null}
@@ -26,9 +29,10 @@ public record SamplingRequest(List<Message> messages, String systemPrompt, int m
                               List<String> stopSequences, JsonNode modelPreferences, String includeContext,
                               JsonNode metadata, JsonNode tools, JsonNode toolChoice,
                               @JsonProperty("_meta") JsonNode meta) {
-    /** Copies the messages; {@code null} stands for none. */
+    /** Copies the messages ({@code null} stands for none) and the stop sequences ({@code null} stays {@code null}). */
     public SamplingRequest {
         messages = messages == null ? List.of() : List.copyOf(messages);
+        stopSequences = stopSequences == null ? null : List.copyOf(stopSequences);
     }
 
     /**

@@ -3,7 +3,10 @@ package dev.weft.mcp;
 import java.util.Objects;
 
 /**
- * The client's answer to {@code sampling/createMessage}; immutable.
+ * The client's answer to {@code sampling/createMessage}.
+ *
+ * <p>Immutable apart from the JSON of its content block (held as given): safe to share between threads as long as
+ * nobody modifies that JSON.
  *
  * @param role       normally {@code assistant}
  * @param content    the sampled content

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.MissingNode;
 
 /**
- * What a server declared it can do in its {@code initialize} result; immutable.
+ * What a server declared it can do in its {@code initialize} result.
+ *
+ * <p>Immutable apart from its JSON: it copies the {@code capabilities} object when made, but {@link #json()} returns
+ * that copy itself, so it is safe to share between threads as long as nobody modifies that JSON.
  *
  * @param json the {@code capabilities} object as it came, for capabilities this class has no accessor for
  */

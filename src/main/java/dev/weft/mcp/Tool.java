@@ -6,7 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;
 
 /**
- * A tool a server offers ({@code tools/list}); immutable.
+ * A tool a server offers ({@code tools/list}).
+ *
+ * <p>Immutable apart from its JSON (the {@code JsonNode} components are held as given): safe to share between threads
+ * as long as nobody modifies that JSON.
  *
  * @param name         the name to call it by
  * @param title        a display name, or {@code null}
@@ -22,6 +25,11 @@ import java.util.List;
 public record Tool(String name, String title, String description, JsonNode inputSchema, JsonNode outputSchema,
                    ToolAnnotations annotations, JsonNode execution, List<Icon> icons,
                    @JsonProperty("_meta") JsonNode meta) {
+    /** Copies the icons; {@code null} stays {@code null}. */
+    public Tool {
+        // A null entry (JSON null) means nothing: dropped, rather than refusing the record.
+        icons = icons == null ? null : icons.stream().filter(java.util.Objects::nonNull).toList();
+    }
 
     /**
      * {@return whether a call may safely run twice: the tool says it is read-only or idempotent} Hints from an

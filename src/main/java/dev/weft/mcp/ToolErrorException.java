@@ -6,6 +6,9 @@ import dev.weft.jsonrpc.RequestId;
  * The tool ran and reported failure: its {@code tools/call} result had {@code isError: true} (input validation
  * failures included). Thrown only when the caller asked for it with {@link RequestOptions#throwOnToolError()}; the
  * session is fine. Names the tool, the request id and the transport.
+ *
+ * <p>Thrown to the thread that called the tool. Its fields are final; {@link #result()} holds the result's JSON as
+ * given, so the exception is safe to hand to other threads as long as nobody modifies that JSON.
  */
 public final class ToolErrorException extends RuntimeException {
     private static final long serialVersionUID = 1L;

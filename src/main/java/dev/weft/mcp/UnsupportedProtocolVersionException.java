@@ -4,6 +4,9 @@ import java.util.List;
 
 /**
  * The server answered {@code initialize} with a protocol revision this client does not speak; the session was closed.
+ *
+ * <p>Thrown to the thread that called {@link McpSession#open}, after the session was closed. Its field is final and
+ * immutable, so it may be handed to other threads.
  */
 public final class UnsupportedProtocolVersionException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -13,6 +13,9 @@ import java.util.Objects;
  * <p>{@code events} runs on the session's notification thread and must hand each event on without blocking. The
  * handlers run on the session's request threads (never its reader) and may block until answered.
  *
+ * <p>Immutable. Its callbacks may run on several threads at once (each request of a session runs on a thread of its
+ * own, and one claimant may claim several sessions), so they must be thread-safe.
+ *
  * @param events      receives the session's notifications
  * @param sampling    answers {@code sampling/createMessage}, or {@code null} to leave it to others
  * @param elicitation answers {@code elicitation/create}, or {@code null}

@@ -5,6 +5,9 @@ import java.io.Serial;
 /**
  * The pool holds its maximum number of sessions, every one of them is busy with a request, and a session for another
  * key was asked for. Nothing was created or closed.
+ *
+ * <p>Thrown to the thread that called {@link SessionPool#session}. Its field is final and immutable, so it may be
+ * handed to other threads.
  */
 public final class SessionPoolFullException extends RuntimeException {
     @Serial

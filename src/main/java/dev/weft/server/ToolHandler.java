@@ -7,6 +7,9 @@ import dev.weft.mcp.CallToolResult;
  * Runs a tool. Called on a virtual thread of its own per call, so it may block; a cancel from the client interrupts
  * it. What it throws becomes the tool's error result ({@code isError: true}, the exception's message as text), which is
  * how MCP reports a tool's failures; an {@link dev.weft.jsonrpc.RpcErrorException} becomes a JSON-RPC error instead.
+ *
+ * <p>Calls may run at once (from several clients, or several of one client's), each on its own thread, so a handler
+ * must be thread-safe.
  */
 @FunctionalInterface
 public interface ToolHandler {

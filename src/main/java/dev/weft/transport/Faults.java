@@ -9,6 +9,10 @@ import java.util.function.LongUnaryOperator;
  * Faults injected into one direction of a {@link MemoryTransport} pair. Frames are counted from 1 in the order they
  * are sent.
  *
+ * <p>{@code dropped} is copied into an unmodifiable set; {@code delay} is held as given and called on the thread of
+ * each send, by several threads at once when several send, so it must be thread-safe. With such a function, safe to
+ * share between threads; each {@code with} method returns a copy.
+ *
  * @param dropped    the indexes of frames that are silently lost
  * @param cutAtFrame the index of the frame at which both ends fail (that frame is not delivered), or 0 for never
  * @param delay      the delay, in nanoseconds, of each frame by index; frames still arrive in the order sent

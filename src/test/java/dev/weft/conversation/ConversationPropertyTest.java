@@ -132,8 +132,9 @@ class ConversationPropertyTest {
             assertThat(byCall).hasSize(calls);
             byCall.values().forEach(ConversationPropertyTest::checkOrder);
             if (cancelAt == 0) {
-                assertThat(outcome.get()).isInstanceOfSatisfying(List.class, list -> assertThat(list)
-                        .allSatisfy(o -> assertThat(o).isInstanceOf(ToolCallOutcome.Completed.class)));
+                assertThat(outcome.get()).isInstanceOf(List.class);
+                assertThat((List<?>) outcome.get())
+                        .allSatisfy(o -> assertThat(o).isInstanceOf(ToolCallOutcome.Completed.class));
                 assertThat(conversation.status()).isEqualTo(Conversation.Status.IDLE);
             } else {
                 assertThat(outcome.get()).isInstanceOf(TurnCancelledException.class);

@@ -164,7 +164,7 @@ class McpOverStdioTest {
 
     @Test
     void anAnswerOverTheFrameLimitEndsTheSessionWithThatCause() throws IOException {
-        ProcessSpec spec = server().withCodec(JsonRpcCodec.standard().withMaxFrameBytes(64 * 1024));
+        ProcessSpec spec = server().withCodec(JsonRpcCodec.withMaxFrameBytes(64 * 1024));
         McpSession session = open(spec, McpClientOptions.defaults().withRequestTimeout(LONG));
         assertThat(session.callTool("huge", Map.of("bytes", 1000)).text()).hasSize(1000);
         Throwable failure = org.assertj.core.api.Assertions.catchThrowable(

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("concurrency")
 @Param(name = "key", gen = IntGen.class, conf = "0:1")
+@SuppressWarnings("exports") // public for Lincheck, which constructs it reflectively; a test, not API
 public class SessionPoolLincheckTest {
     private static final List<TransportKey> KEYS = List.of(TransportKey.stdio("a"), TransportKey.stdio("b"));
 

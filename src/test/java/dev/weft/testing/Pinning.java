@@ -73,13 +73,6 @@ public final class Pinning {
     }
 
     /**
-     * Whether the carrier was pinned inside a class loader's {@code loadClass}, reached before any frame of ours or
-     * any class initializer (frames innermost first). Every JDK from 21 to 25 pins while it loads a class, once per
-     * class per JVM: whether a test sees it depends on which test touched a class first, not on our code, so flagging
-     * it made the check depend on test order (seen: Jackson's first deserialization inside a virtual caller). A
-     * thread that blocks in a class initializer ({@code <clinit>}) is still ours to answer for.
-     */
-    /**
      * Whether the carrier was pinned because the thread was in a critical section ({@code Continuation.pin()}, an
      * internal API): JDK 25 reports it as {@code In critical section} or, when a preemption failed on it, as
      * {@code Freeze or preempt failed (2)} (2 is the critical-section code of {@code Continuation.Pinned}). Only the
@@ -123,11 +116,19 @@ public final class Pinning {
                 && !isOurs(pin.frames().getFirst().className());
     }
 
+    /** Whether the thread waited for a class that another thread was initializing: the JVM's wait, not ours. */
     static boolean waitingForAnotherThreadsInitializer(Pin pin) {
         return pin.reason() != null && pin.reason().startsWith("Waited for initialization of ")
                 && pin.reason().endsWith(" by another thread");
     }
 
+    /**
+     * Whether the carrier was pinned inside a class loader's {@code loadClass}, reached before any frame of ours or
+     * any class initializer (frames innermost first). Every JDK from 21 to 25 pins while it loads a class, once per
+     * class per JVM: whether a test sees it depends on which test touched a class first, not on our code, so flagging
+     * it made the check depend on test order (seen: Jackson's first deserialization inside a virtual caller). A
+     * thread that blocks in a class initializer ({@code <clinit>}) is still ours to answer for.
+     */
     static boolean whileLoadingAClass(Pin pin) {
         for (Frame f : pin.frames()) {
             if (isOurs(f.className()) || f.method().equals("<clinit>")) {
