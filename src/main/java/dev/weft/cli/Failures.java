@@ -1,5 +1,6 @@
 package dev.weft.cli;
 
+import dev.weft.auth.AuthorizationException;
 import dev.weft.jsonrpc.CallCancelledException;
 import dev.weft.jsonrpc.CallTimeoutException;
 import dev.weft.jsonrpc.ExchangeFailedException;
@@ -50,6 +51,11 @@ final class Failures {
             case TransportClosedException e -> {
                 err.println(prefix + "the connection to the " + peer + " ended" + during(e) + ": " + reason(e.getCause()));
                 stderrTail(e, peer, err);
+                return Main.TRANSPORT;
+            }
+            case ExchangeFailedException e when e.getCause() instanceof AuthorizationException auth -> {
+                err.println(prefix + "authorization for " + e.method() + " on " + e.transport() + " failed: "
+                        + reason(auth));
                 return Main.TRANSPORT;
             }
             case ExchangeFailedException e -> {

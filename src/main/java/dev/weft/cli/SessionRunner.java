@@ -33,12 +33,20 @@ final class SessionRunner {
         if (args.timeout() != null) {
             options = options.withRequestTimeout(args.timeout());
         }
-        Transport transport;
+        Target.Opened opened;
         try {
-            transport = args.target().open();
+            opened = args.target().open(io.err());
         } catch (IOException e) {
             return Failures.cannotConnect(syntax.name(), e, io.err());
         }
+        try {
+            return run(syntax, opened.transport(), options, io, work);
+        } finally {
+            closeQuietly(opened.resources());
+        }
+    }
+
+    private static int run(Syntax syntax, Transport transport, McpClientOptions options, Io io, Work work) {
         // What the hook closes: the transport while the handshake runs, then the session. Both closes are idempotent
         // and safe from any thread, so the hook and this thread may both close without coordinating.
         AtomicReference<AutoCloseable> open = new AtomicReference<>(transport);

@@ -28,7 +28,15 @@ record Syntax(String name, List<String> operands, Set<Option> options, String su
         ARGS("--args", "JSON", "Arguments as a JSON object, e.g. '{\"message\": \"hi\"}'"),
         TIMEOUT("--timeout", "DURATION", "Longest wait for each answer: 500ms, 30s, 2m, PT30S (default 60s)"),
         JSON("--json", null, "Print the result as one JSON document, for scripts"),
-        URL("--url", "URL", "Talk to the MCP server at URL (Streamable HTTP)");
+        URL("--url", "URL", "Talk to the MCP server at URL (Streamable HTTP)"),
+        CLIENT_ID("--client-id", "ID", "With --url: authorize as this client, registered with the server's"
+                + " authorization server (a secret, if it has one, from WEFT_CLIENT_SECRET)"),
+        SCOPE("--scope", "SCOPES", "With --url: ask for these scopes too, space-separated"),
+        CALLBACK_PORT("--callback-port", "PORT", "With --url: take the authorization redirect on this loopback port"
+                + " (default: a free one)");
+
+        /** The options every command takes, about the server rather than the command. */
+        static final Set<Option> SERVER = Set.of(URL, CLIENT_ID, SCOPE, CALLBACK_PORT);
 
         final String flag;
         final String valueName; // null for a flag without a value
@@ -44,8 +52,8 @@ record Syntax(String name, List<String> operands, Set<Option> options, String su
     Syntax {
         operands = List.copyOf(operands);
         options = Set.copyOf(options);
-        if (options.contains(Option.URL)) {
-            throw new IllegalArgumentException("--url is implied");
+        if (options.stream().anyMatch(Option.SERVER::contains)) {
+            throw new IllegalArgumentException("the server's options are implied: " + options);
         }
     }
 
@@ -72,7 +80,7 @@ record Syntax(String name, List<String> operands, Set<Option> options, String su
         StringBuilder help = new StringBuilder();
         help.append("Usage: ").append(usage()).append("\n\n").append(description.strip()).append("\n\nOptions:\n");
         for (Option option : Option.values()) {
-            if (options.contains(option) || option == Option.URL) {
+            if (options.contains(option) || Option.SERVER.contains(option)) {
                 String flag = option.valueName == null ? option.flag : option.flag + " " + option.valueName;
                 if (option == Option.URL) {
                     help.append(line("-- CMD ARGS...", "Run the MCP server CMD with ARGS, talking over its stdin and"
@@ -140,7 +148,12 @@ record Syntax(String name, List<String> operands, Set<Option> options, String su
         if (command != null && url != null) {
             throw new UsageException("two servers: give -- CMD ARGS... or --url URL, not both");
         }
-        Target target = url != null ? new Target.Http(endpoint(url)) : new Target.Stdio(command);
+        for (Option option : List.of(Option.CLIENT_ID, Option.SCOPE, Option.CALLBACK_PORT)) {
+            if (url == null && values.containsKey(option)) {
+                throw new UsageException(option.flag + " is for a server at a URL: add --url URL");
+            }
+        }
+        Target target = url != null ? new Target.Http(endpoint(url), authorization(values)) : new Target.Stdio(command);
         String arguments = values.get(Option.ARGS);
         return new McpArgs(found, values.containsKey(Option.JSON),
                 arguments == null ? null : Json.parseObject(arguments, Option.ARGS.flag),
@@ -165,7 +178,7 @@ record Syntax(String name, List<String> operands, Set<Option> options, String su
         String flag = eq < 0 ? arg : arg.substring(0, eq);
         Option option = null;
         for (Option candidate : Option.values()) {
-            if (candidate.flag.equals(flag) && (candidate == Option.URL || options.contains(candidate))) {
+            if (candidate.flag.equals(flag) && (Option.SERVER.contains(candidate) || options.contains(candidate))) {
                 option = candidate;
             }
         }
@@ -191,6 +204,28 @@ record Syntax(String name, List<String> operands, Set<Option> options, String su
             throw new UsageException(flag + " given twice");
         }
         return last;
+    }
+
+    private static Target.Authorization authorization(Map<Option, String> values) throws UsageException {
+        String clientId = values.get(Option.CLIENT_ID);
+        if (clientId != null && clientId.isBlank()) {
+            throw new UsageException(Option.CLIENT_ID.flag + " is blank");
+        }
+        String scope = values.getOrDefault(Option.SCOPE, "").strip();
+        Set<String> scopes = scope.isEmpty() ? Set.of() : Set.copyOf(java.util.Arrays.asList(scope.split("\\s+")));
+        String port = values.get(Option.CALLBACK_PORT);
+        int callbackPort = 0;
+        if (port != null) {
+            try {
+                callbackPort = Integer.parseInt(port);
+            } catch (NumberFormatException e) {
+                callbackPort = -1;
+            }
+            if (callbackPort < 1 || callbackPort > 65_535) {
+                throw new UsageException(Option.CALLBACK_PORT.flag + ": '" + port + "' is not a port (1 to 65535)");
+            }
+        }
+        return new Target.Authorization(clientId, scopes, callbackPort);
     }
 
     private static URI endpoint(String url) throws UsageException {

@@ -2,6 +2,9 @@ package dev.weft.pool;
 
 import dev.weft.mcp.McpClientOptions;
 import dev.weft.mcp.McpSession;
+import dev.weft.transport.HttpAuthorizer;
+import dev.weft.transport.StreamableHttpTransport;
+import java.util.Objects;
 
 /**
  * Makes the session for a key: opens a transport and runs the handshake with the options the pool gives (the pool's
@@ -29,5 +32,24 @@ public interface SessionFactory {
     /** {@return the default: {@link TransportKey#open()} for the transport, then {@link McpSession#open}} */
     static SessionFactory standard() {
         return (key, options) -> McpSession.open(key.open(), options);
+    }
+
+    /**
+     * {@return the standard factory, with {@code authorizer} on every server reached over HTTP}
+     *
+     * <p>One authorizer serves every server of the pool: it keeps what it learns and the tokens it gets per server
+     * (an {@code OAuthAuthorizer} from {@code dev.weft.auth}, say). A server that asks for authorization is authorized
+     * for while its session is made, so the pool's {@linkplain SessionPoolOptions#creationTimeout() creation timeout}
+     * bounds the whole flow: when a person must approve in a browser, give it minutes, not the default 60 s. The
+     * pool's callers of one key share that one authorization, as they share the session.
+     *
+     * @param authorizer authorizes the requests to servers over HTTP
+     */
+    static SessionFactory authorizing(HttpAuthorizer authorizer) {
+        Objects.requireNonNull(authorizer, "authorizer");
+        return (key, options) -> McpSession.open(switch (key) {
+            case TransportKey.Http http -> StreamableHttpTransport.open(http.httpSpec().withAuthorizer(authorizer));
+            case TransportKey.Stdio stdio -> stdio.open();
+        }, options);
     }
 }

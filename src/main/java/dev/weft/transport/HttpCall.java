@@ -214,7 +214,7 @@ final class HttpCall {
         }
         abort(new IOException("status " + response.getStatus() + " read"));
         return new HttpStatusException(response.getStatus(), response.getReason(), uri, httpMethod, jsonRpcMethod,
-                excerpt);
+                excerpt, response.getHeaders().getValuesList("WWW-Authenticate"));
     }
 
     private Scheduler.Task abortLater() {
@@ -231,6 +231,16 @@ final class HttpCall {
     /** Whether the request was written to a connection, so that the server may have received it. */
     boolean committed() {
         return committed;
+    }
+
+    /** The request's HTTP method. */
+    String httpMethod() {
+        return httpMethod;
+    }
+
+    /** The {@code Authorization} header the request carries, or {@code null}. Never log it. */
+    String authorization() {
+        return request.getHeaders().get("Authorization");
     }
 
     /** The session id the request carried, or {@code null}. */

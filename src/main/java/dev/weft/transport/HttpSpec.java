@@ -17,8 +17,9 @@ import org.eclipse.jetty.client.HttpClient;
  *                          {@code http://127.0.0.1:3000/mcp}
  * @param headers           headers sent with every request (names as given; a later protocol header of the same
  *                          name wins)
- * @param requestHeaders    called before every request for more headers, such as {@code Authorization}; see
- *                          {@link RequestHeaders}
+ * @param requestHeaders    called before every request for more headers; see {@link RequestHeaders}
+ * @param authorizer        authorizes the requests (their {@code Authorization} header, and what to do on 401 and
+ *                          403; see {@link HttpAuthorizer}), or {@code null} for none
  * @param httpClient        a started Jetty client the host owns (and stops), or {@code null} for the client that all
  *                          transports of the runtime share. Remove Jetty's {@code WWWAuthenticationProtocolHandler}
  *                          from it, or a 401 without a challenge fails before its status reaches the transport; and
@@ -31,8 +32,9 @@ import org.eclipse.jetty.client.HttpClient;
  *                          event (a response stream resumed with {@code Last-Event-ID}, the standalone GET stream);
  *                          0 never reconnects
  */
-public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders requestHeaders, HttpClient httpClient,
-                       Duration connectTimeout, JsonRpcCodec codec, int reconnectAttempts) {
+public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders requestHeaders,
+                       HttpAuthorizer authorizer, HttpClient httpClient, Duration connectTimeout, JsonRpcCodec codec,
+                       int reconnectAttempts) {
     /** The default {@link #connectTimeout()}: 10 seconds. */
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     /** The default {@link #reconnectAttempts()}: 2, as the MCP TypeScript SDK. */
@@ -41,8 +43,8 @@ public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders
     /**
      * Validates and copies.
      *
-     * @throws NullPointerException     if a component other than {@code httpClient}, or a header name or value, is
-     *                                  {@code null}
+     * @throws NullPointerException     if a component other than {@code authorizer} and {@code httpClient}, or a
+     *                                  header name or value, is {@code null}
      * @throws IllegalArgumentException if {@code endpoint} is not an absolute http(s) URI with a host,
      *                                  {@code connectTimeout} is not positive, or {@code reconnectAttempts} is negative
      */
@@ -65,14 +67,14 @@ public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders
     }
 
     /**
-     * A spec for {@code endpoint} with the defaults: no extra headers, the shared client, a 10 s connect timeout, the
-     * standard codec and 2 reconnect attempts.
+     * A spec for {@code endpoint} with the defaults: no extra headers, no authorizer, the shared client, a 10 s connect
+     * timeout, the standard codec and 2 reconnect attempts.
      *
      * @param endpoint the MCP endpoint, an absolute {@code http} or {@code https} URI
      * @return the spec
      */
     public static HttpSpec of(URI endpoint) {
-        return new HttpSpec(endpoint, Map.of(), RequestHeaders.NONE, null, DEFAULT_CONNECT_TIMEOUT,
+        return new HttpSpec(endpoint, Map.of(), RequestHeaders.NONE, null, null, DEFAULT_CONNECT_TIMEOUT,
                 JsonRpcCodec.standard(), DEFAULT_RECONNECT_ATTEMPTS);
     }
 
@@ -93,7 +95,8 @@ public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders
      * @param endpoint the MCP endpoint, an absolute {@code http} or {@code https} URI
      */
     public HttpSpec withEndpoint(URI endpoint) {
-        return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
+        return new HttpSpec(endpoint, headers, requestHeaders, authorizer, httpClient, connectTimeout, codec,
+                reconnectAttempts);
     }
 
     /**
@@ -102,7 +105,8 @@ public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders
      * @param headers headers sent with every request
      */
     public HttpSpec withHeaders(Map<String, String> headers) {
-        return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
+        return new HttpSpec(endpoint, headers, requestHeaders, authorizer, httpClient, connectTimeout, codec,
+                reconnectAttempts);
     }
 
     /**
@@ -123,7 +127,19 @@ public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders
      * @param requestHeaders called before every request for more headers, such as {@code Authorization}
      */
     public HttpSpec withRequestHeaders(RequestHeaders requestHeaders) {
-        return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
+        return new HttpSpec(endpoint, headers, requestHeaders, authorizer, httpClient, connectTimeout, codec,
+                reconnectAttempts);
+    }
+
+    /**
+     * {@return this spec with another authorizer, or none}
+     *
+     * @param authorizer authorizes the requests (see {@link HttpAuthorizer}), such as
+     *                   {@code dev.weft.auth.OAuthAuthorizer}; or {@code null} for none
+     */
+    public HttpSpec withAuthorizer(HttpAuthorizer authorizer) {
+        return new HttpSpec(endpoint, headers, requestHeaders, authorizer, httpClient, connectTimeout, codec,
+                reconnectAttempts);
     }
 
     /**
@@ -132,7 +148,8 @@ public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders
      * @param httpClient a started Jetty client the host owns (and stops), or {@code null}
      */
     public HttpSpec withHttpClient(HttpClient httpClient) {
-        return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
+        return new HttpSpec(endpoint, headers, requestHeaders, authorizer, httpClient, connectTimeout, codec,
+                reconnectAttempts);
     }
 
     /**
@@ -142,7 +159,8 @@ public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders
      *                       fails
      */
     public HttpSpec withConnectTimeout(Duration connectTimeout) {
-        return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
+        return new HttpSpec(endpoint, headers, requestHeaders, authorizer, httpClient, connectTimeout, codec,
+                reconnectAttempts);
     }
 
     /**
@@ -152,7 +170,8 @@ public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders
      *              each event of an event stream
      */
     public HttpSpec withCodec(JsonRpcCodec codec) {
-        return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
+        return new HttpSpec(endpoint, headers, requestHeaders, authorizer, httpClient, connectTimeout, codec,
+                reconnectAttempts);
     }
 
     /**
@@ -162,6 +181,7 @@ public record HttpSpec(URI endpoint, Map<String, String> headers, RequestHeaders
      *                          event (a response stream resumed with {@code Last-Event-ID}, the standalone GET stream)
      */
     public HttpSpec withReconnectAttempts(int reconnectAttempts) {
-        return new HttpSpec(endpoint, headers, requestHeaders, httpClient, connectTimeout, codec, reconnectAttempts);
+        return new HttpSpec(endpoint, headers, requestHeaders, authorizer, httpClient, connectTimeout, codec,
+                reconnectAttempts);
     }
 }

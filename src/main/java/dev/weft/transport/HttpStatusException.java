@@ -4,6 +4,7 @@ import dev.weft.jsonrpc.MessageRefusedException;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -30,6 +31,8 @@ public final class HttpStatusException extends MessageRefusedException {
     private final String jsonRpcMethod;
     /** The start of the response body. */
     private final String bodyExcerpt;
+    /** The values of the response's {@code WWW-Authenticate} headers. */
+    private final transient List<String> wwwAuthenticate;
 
     /**
      * Creates the exception.
@@ -43,6 +46,22 @@ public final class HttpStatusException extends MessageRefusedException {
      */
     public HttpStatusException(int status, String reason, URI uri, String httpMethod, String jsonRpcMethod,
                                String bodyExcerpt) {
+        this(status, reason, uri, httpMethod, jsonRpcMethod, bodyExcerpt, List.of());
+    }
+
+    /**
+     * Creates the exception, with the server's authentication challenges.
+     *
+     * @param status          the HTTP status
+     * @param reason          the reason phrase, possibly empty
+     * @param uri             the request's URI
+     * @param httpMethod      {@code POST}, {@code GET} or {@code DELETE}
+     * @param jsonRpcMethod   the method of the JSON-RPC message the request carried or was about, or {@code null}
+     * @param bodyExcerpt     the start of the response body; cut to {@value #MAX_EXCERPT_CHARS} characters
+     * @param wwwAuthenticate the values of the response's {@code WWW-Authenticate} headers, in order
+     */
+    public HttpStatusException(int status, String reason, URI uri, String httpMethod, String jsonRpcMethod,
+                               String bodyExcerpt, List<String> wwwAuthenticate) {
         super(message(status, reason, uri, httpMethod, jsonRpcMethod, excerpt(bodyExcerpt)));
         this.status = status;
         this.reason = reason == null ? "" : reason;
@@ -50,6 +69,7 @@ public final class HttpStatusException extends MessageRefusedException {
         this.httpMethod = Objects.requireNonNull(httpMethod, "httpMethod");
         this.jsonRpcMethod = jsonRpcMethod;
         this.bodyExcerpt = excerpt(bodyExcerpt);
+        this.wwwAuthenticate = List.copyOf(wwwAuthenticate);
     }
 
     private static String excerpt(String body) {
@@ -106,5 +126,14 @@ public final class HttpStatusException extends MessageRefusedException {
      */
     public String bodyExcerpt() {
         return bodyExcerpt;
+    }
+
+    /**
+     * {@return the values of the response's {@code WWW-Authenticate} headers, in order: the server's authentication
+     * challenges after a 401 or 403 (such as {@code Bearer error="insufficient_scope", scope="files:write"}); empty if
+     * it sent none}
+     */
+    public List<String> wwwAuthenticate() {
+        return wwwAuthenticate == null ? List.of() : wwwAuthenticate; // null after deserialization
     }
 }

@@ -6,7 +6,8 @@ import java.io.IOException;
 /**
  * The standalone GET stream, on which the server may send requests and notifications outside any call. Optional: the
  * server may refuse it (405: not offered), and any failure to open it is logged at {@code DEBUG} and otherwise
- * ignored. Once open, a broken stream is reconnected after the server's retry delay (else with backoff), with
+ * ignored (a 401 or 403 the {@link HttpAuthorizer} can help with is sent again first). Once open, a broken stream is
+ * reconnected after the server's retry delay (else with backoff), with
  * {@code Last-Event-ID} when it carried ids, as long as reconnects bring events or attempts remain.
  *
  * <p>Everything in this class runs on the stream's own virtual thread, except {@link #abort}.
@@ -35,8 +36,10 @@ final class ListenStream extends HttpStream {
     private void listen() {
         boolean connected = false;
         int attempts = 0;
+        int refusals = 0; // 401s and 403s in a row
+        boolean resend = false; // the authorizer asked to send the GET again at once
         while (!aborted()) {
-            if (connected) {
+            if (connected && !resend) {
                 if (attempts >= transport.spec().reconnectAttempts()) {
                     debug("gave up after " + attempts + " reconnect attempt(s)");
                     return;
@@ -46,6 +49,7 @@ final class ListenStream extends HttpStream {
                 }
                 attempts++;
             }
+            resend = false;
             HttpCall get;
             try {
                 get = transport.newCall("GET", null, StreamableHttpTransport.ACCEPT_EVENTS, lastEventId, null);
@@ -80,6 +84,15 @@ final class ListenStream extends HttpStream {
                     transport.expire(get.sessionId());
                     return;
                 }
+                try {
+                    if (transport.authorized(get, refusal, ++refusals)) {
+                        resend = true;
+                        continue;
+                    }
+                } catch (IOException e) {
+                    debug("not authorized: " + e);
+                    return;
+                }
                 debug("refused: " + refusal.getMessage());
                 if (!connected) {
                     return;
@@ -92,6 +105,7 @@ final class ListenStream extends HttpStream {
                 return;
             }
             connected = true;
+            refusals = 0;
             long before = events;
             if (readEvents(get) == Outcome.STOPPED) {
                 return;

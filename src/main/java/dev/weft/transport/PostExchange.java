@@ -52,47 +52,53 @@ final class PostExchange extends HttpStream {
         }
     }
 
+    /** POSTs the request (again after a 401 or 403 when the authorizer says so) and reads the answer. */
     private void exchange() {
-        HttpCall post;
-        try {
-            post = transport.newCall("POST", body, StreamableHttpTransport.ACCEPT_BOTH, null, request.method());
-        } catch (IOException e) {
-            fail(e, false);
-            return;
-        }
-        if (!attach(post)) {
-            return;
-        }
-        org.eclipse.jetty.client.Response response;
-        try {
-            response = post.open(transport.spec().connectTimeout(), null);
-        } catch (IOException e) {
-            fail(new IOException("POST to " + transport.spec().endpoint() + " failed: " + e.getMessage(), e),
-                    post.committed());
-            return;
-        }
-        if (initialize) {
-            transport.captureSession(response);
-        }
-        if (!HttpCall.successful(response)) {
-            refused(post, response, response.getStatus() >= 500);
-            return;
-        }
-        String type = HttpCall.mediaType(response);
-        switch (type) {
-            case "application/json" -> readJson(post);
-            case "text/event-stream" -> {
-                Outcome outcome = readEvents(post);
-                if (outcome != Outcome.STOPPED) {
-                    resume(outcome == Outcome.BROKEN);
+        for (int refusals = 1; ; refusals++) {
+            HttpCall post;
+            try {
+                post = transport.newCall("POST", body, StreamableHttpTransport.ACCEPT_BOTH, null, request.method());
+            } catch (IOException e) {
+                fail(e, false);
+                return;
+            }
+            if (!attach(post)) {
+                return;
+            }
+            org.eclipse.jetty.client.Response response;
+            try {
+                response = post.open(transport.spec().connectTimeout(), null);
+            } catch (IOException e) {
+                fail(new IOException("POST to " + transport.spec().endpoint() + " failed: " + e.getMessage(), e),
+                        post.committed());
+                return;
+            }
+            if (initialize) {
+                transport.captureSession(response);
+            }
+            if (!HttpCall.successful(response)) {
+                if (sendAgain(post, response, response.getStatus() >= 500, refusals)) {
+                    continue;
+                }
+                return;
+            }
+            String type = HttpCall.mediaType(response);
+            switch (type) {
+                case "application/json" -> readJson(post);
+                case "text/event-stream" -> {
+                    Outcome outcome = readEvents(post);
+                    if (outcome != Outcome.STOPPED) {
+                        resume(outcome == Outcome.BROKEN);
+                    }
+                }
+                default -> {
+                    post.abort(new IOException("unexpected Content-Type"));
+                    fail(new IOException("POST to " + transport.spec().endpoint() + " answered "
+                            + response.getStatus() + " with " + (type.isEmpty() ? "no Content-Type"
+                            : "Content-Type " + type) + ", not a JSON body or an event stream"), true);
                 }
             }
-            default -> {
-                post.abort(new IOException("unexpected Content-Type"));
-                fail(new IOException("POST to " + transport.spec().endpoint() + " answered " + response.getStatus()
-                        + " with " + (type.isEmpty() ? "no Content-Type" : "Content-Type " + type)
-                        + ", not a JSON body or an event stream"), true);
-            }
+            return;
         }
     }
 
@@ -155,26 +161,31 @@ final class PostExchange extends HttpStream {
             LOG.log(System.Logger.Level.DEBUG, () -> name() + ": resuming after " + delay + " ms with Last-Event-ID "
                     + from);
             HttpCall get;
-            try {
-                get = transport.newCall("GET", null, StreamableHttpTransport.ACCEPT_EVENTS, from, request.method());
-            } catch (IOException e) {
-                fail(e, true);
-                return;
-            }
-            if (!attach(get)) {
-                return;
-            }
             org.eclipse.jetty.client.Response response;
-            try {
-                response = get.open(transport.spec().connectTimeout(), null);
-            } catch (IOException e) {
-                fail(new IOException("resuming the event stream with Last-Event-ID " + from + " failed: "
-                        + e.getMessage(), e), true);
-                return;
-            }
-            if (!HttpCall.successful(response)) {
-                refused(get, response, true);
-                return;
+            for (int refusals = 1; ; refusals++) {
+                try {
+                    get = transport.newCall("GET", null, StreamableHttpTransport.ACCEPT_EVENTS, from,
+                            request.method());
+                } catch (IOException e) {
+                    fail(e, true);
+                    return;
+                }
+                if (!attach(get)) {
+                    return;
+                }
+                try {
+                    response = get.open(transport.spec().connectTimeout(), null);
+                } catch (IOException e) {
+                    fail(new IOException("resuming the event stream with Last-Event-ID " + from + " failed: "
+                            + e.getMessage(), e), true);
+                    return;
+                }
+                if (HttpCall.successful(response)) {
+                    break;
+                }
+                if (!sendAgain(get, response, true, refusals)) {
+                    return;
+                }
             }
             if (!HttpCall.mediaType(response).equals("text/event-stream")) {
                 get.abort(new IOException("not an event stream"));
@@ -194,13 +205,30 @@ final class PostExchange extends HttpStream {
         }
     }
 
-    private void refused(HttpCall call, org.eclipse.jetty.client.Response response, boolean delivered) {
+    /**
+     * Handles a status other than 2xx: a 404 for the session ends the transport; a 401 or 403 the authorizer can help
+     * with is sent again; anything else fails the request.
+     *
+     * @param refusals how many times the request has been refused, this time included
+     * @return {@code true} to send the request again; {@code false} when the exchange is over
+     */
+    private boolean sendAgain(HttpCall call, org.eclipse.jetty.client.Response response, boolean delivered,
+                              int refusals) {
         HttpStatusException refusal = call.statusError(response);
         if (response.getStatus() == 404 && call.sessionId() != null) {
             transport.expire(call.sessionId());
-            return;
+            return false;
+        }
+        try {
+            if (transport.authorized(call, refusal, refusals)) {
+                return true;
+            }
+        } catch (IOException e) {
+            fail(e, delivered);
+            return false;
         }
         fail(refusal, delivered);
+        return false;
     }
 
     @Override

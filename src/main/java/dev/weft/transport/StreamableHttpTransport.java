@@ -2,6 +2,7 @@ package dev.weft.transport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.weft.internal.CloseOnce;
+import dev.weft.internal.SharedHttpClient;
 import dev.weft.internal.Uninterruptibles;
 import dev.weft.jsonrpc.MalformedMessageException;
 import dev.weft.jsonrpc.Message;
@@ -14,6 +15,7 @@ import dev.weft.jsonrpc.Response;
 import dev.weft.jsonrpc.Transport;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +50,17 @@ import org.eclipse.jetty.client.HttpClient;
  * <h2>Session</h2>
  * The {@code Mcp-Session-Id} header of the answer to {@code initialize}, and the {@code protocolVersion} of its result,
  * are sent as {@code Mcp-Session-Id} and {@code MCP-Protocol-Version} on every later request (POST, GET, DELETE).
+ *
+ * <h2>Authorization</h2>
+ * With an {@link HttpAuthorizer} ({@link HttpSpec#withAuthorizer}), every request carries its headers, and a POST or a
+ * GET that the server refuses with 401 or 403 is sent again, the same message, when the authorizer says so after it
+ * authorized (the request's thread blocks meanwhile: the exchange's thread for a request, the caller of {@link #send}
+ * for a notification or a response). At most {@value HttpAuthorizer#MAX_SENDS} sends of one message; then, or when
+ * the authorizer gives up, the refusal is an {@link HttpStatusException} with the server's
+ * {@linkplain HttpStatusException#wwwAuthenticate() challenges}, and when the authorizer fails, its exception. A call
+ * abandoned meanwhile (its timeout, a cancel) does not cut the authorization short, so that a person's consent is not
+ * lost to one call's timeout: the exchange's thread ends when the authorizer returns, or at {@link #close}, which
+ * interrupts it.
  *
  * <h2>Failures</h2>
  * <ul>
@@ -219,50 +232,58 @@ public final class StreamableHttpTransport implements Transport {
         }
     }
 
-    /** POSTs a notification or a response and waits for the status. */
+    /**
+     * POSTs a notification or a response and waits for the status; after a 401 or 403, sends it again when the
+     * authorizer says so.
+     */
     private void post(Message message) throws IOException {
         String method = methodOf(message);
-        HttpCall call = newCall("POST", spec.codec().encode(message), ACCEPT_BOTH, null, method);
-        lock.lock();
-        try {
-            throwIfEnded();
-            posts.add(call);
-        } finally {
-            lock.unlock();
-        }
-        org.eclipse.jetty.client.Response response;
-        try {
-            response = call.open(spec.connectTimeout(), Duration.ofSeconds(SEND_TIMEOUT_SECONDS));
-            if (HttpCall.successful(response)) {
-                call.discard();
-            }
-        } catch (IOException e) {
-            if (inbox.end() != null) {
-                throw inbox.endedError();
-            }
-            throw new MessageRefusedException("POST of " + method + " to " + spec.endpoint() + " failed: "
-                    + e.getMessage(), e);
-        } finally {
+        byte[] body = spec.codec().encode(message);
+        for (int refusals = 1; ; refusals++) {
+            HttpCall call = newCall("POST", body, ACCEPT_BOTH, null, method);
             lock.lock();
             try {
-                posts.remove(call);
+                throwIfEnded();
+                posts.add(call);
             } finally {
                 lock.unlock();
             }
-        }
-        if (HttpCall.successful(response)) {
-            if (message instanceof Notification n && n.method().equals(INITIALIZED)) {
-                startListening();
+            org.eclipse.jetty.client.Response response;
+            try {
+                response = call.open(spec.connectTimeout(), Duration.ofSeconds(SEND_TIMEOUT_SECONDS));
+                if (HttpCall.successful(response)) {
+                    call.discard();
+                }
+            } catch (IOException e) {
+                if (inbox.end() != null) {
+                    throw inbox.endedError();
+                }
+                throw new MessageRefusedException("POST of " + method + " to " + spec.endpoint() + " failed: "
+                        + e.getMessage(), e);
+            } finally {
+                lock.lock();
+                try {
+                    posts.remove(call);
+                } finally {
+                    lock.unlock();
+                }
             }
-            return;
+            if (HttpCall.successful(response)) {
+                if (message instanceof Notification n && n.method().equals(INITIALIZED)) {
+                    startListening();
+                }
+                return;
+            }
+            HttpStatusException refusal = call.statusError(response);
+            if (response.getStatus() == 404 && call.sessionId() != null) {
+                expire(call.sessionId());
+                throw inbox.endedError();
+            }
+            if (!authorized(call, refusal, refusals)) {
+                LOG.log(System.Logger.Level.WARNING, () -> describe() + ": " + refusal.getMessage());
+                throw refusal;
+            }
         }
-        HttpStatusException refusal = call.statusError(response);
-        if (response.getStatus() == 404 && call.sessionId() != null) {
-            expire(call.sessionId());
-            throw inbox.endedError();
-        }
-        LOG.log(System.Logger.Level.WARNING, () -> describe() + ": " + refusal.getMessage());
-        throw refusal;
     }
 
     private static String methodOf(Message message) {
@@ -332,8 +353,8 @@ public final class StreamableHttpTransport implements Transport {
      * Closes the transport: ends it (a waiting {@code receive} throws at once, messages not yet received are dropped),
      * aborts every exchange and the GET stream, sends {@code DELETE} with the session id if there is one (405 is fine;
      * at most two seconds), and waits up to two seconds for the transport's threads (a thread stuck in the host's
-     * {@link RequestHeaders} is interrupted, and may take longer). Idempotent and thread-safe; a
-     * concurrent call waits for the first. An interrupt does not cut it short; the flag is restored.
+     * {@link RequestHeaders} or {@link HttpAuthorizer} is interrupted, and may take longer). Idempotent and
+     * thread-safe; a concurrent call waits for the first. An interrupt does not cut it short; the flag is restored.
      */
     @Override
     public void close() {
@@ -441,7 +462,7 @@ public final class StreamableHttpTransport implements Transport {
         }
         for (Thread thread : running) {
             if (thread != Thread.currentThread()) {
-                thread.interrupt(); // wakes a thread blocked in user code (RequestHeaders) or a pause
+                thread.interrupt(); // wakes a thread blocked in user code (RequestHeaders, HttpAuthorizer) or a pause
             }
         }
     }
@@ -512,13 +533,14 @@ public final class StreamableHttpTransport implements Transport {
     }
 
     /**
-     * A Jetty request to the endpoint with the static headers, the {@link RequestHeaders}' and the protocol's.
+     * A Jetty request to the endpoint with the static headers, the {@link RequestHeaders}', the {@link HttpAuthorizer}'s
+     * and the protocol's.
      *
      * @param body          the JSON body, or {@code null}
      * @param accept        the Accept header, or {@code null}
      * @param lastEventId   the Last-Event-ID header, or {@code null}
      * @param jsonRpcMethod what the request is about, for errors, or {@code null}
-     * @throws IOException when the {@link RequestHeaders} fail
+     * @throws IOException when the {@link RequestHeaders} or the {@link HttpAuthorizer} fail
      */
     HttpCall newCall(String httpMethod, byte[] body, String accept, String lastEventId, String jsonRpcMethod)
             throws IOException {
@@ -529,6 +551,18 @@ public final class StreamableHttpTransport implements Transport {
         } catch (IOException | RuntimeException e) {
             throw new IOException("request headers for " + httpMethod + " " + uri + " failed: " + e, e);
         }
+        Map<String, String> authorization = Map.of();
+        if (spec.authorizer() != null) {
+            try {
+                authorization = Objects.requireNonNull(spec.authorizer().headers(uri, httpMethod),
+                        "authorization headers");
+            } catch (IOException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new IOException("authorization headers for " + httpMethod + " " + uri + " failed: " + e, e);
+            }
+        }
+        Map<String, String> authorizing = authorization;
         String session = sessionId;
         String version = protocolVersion;
         org.eclipse.jetty.client.Request request = client.newRequest(uri).method(httpMethod)
@@ -540,6 +574,11 @@ public final class StreamableHttpTransport implements Transport {
                         }
                     });
                     extra.forEach((name, value) -> {
+                        if (!RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                            h.put(name, value);
+                        }
+                    });
+                    authorizing.forEach((name, value) -> {
                         if (!RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
                             h.put(name, value);
                         }
@@ -561,6 +600,41 @@ public final class StreamableHttpTransport implements Transport {
             request.body(new BytesRequestContent("application/json", body));
         }
         return new HttpCall(client, request, httpMethod, session, jsonRpcMethod);
+    }
+
+    /**
+     * After a 401 or 403 to {@code call}: whether to send the request again, as the {@link HttpAuthorizer} decides (it
+     * may authorize first, blocking this thread meanwhile). {@code false} without asking when there is no authorizer,
+     * the status is another, or the message was sent {@link HttpAuthorizer#MAX_SENDS} times.
+     *
+     * @param refusal the refusal, read already (the exchange is done)
+     * @param attempt how many times this message has been refused with 401 or 403, this time included
+     * @throws IOException the authorizer failed, or the thread was interrupted while it authorized (an
+     *                     {@link InterruptedIOException}; the flag is set again)
+     */
+    boolean authorized(HttpCall call, HttpStatusException refusal, int attempt) throws IOException {
+        HttpAuthorizer authorizer = spec.authorizer();
+        int status = refusal.status();
+        if (authorizer == null || status != 401 && status != 403 || attempt >= HttpAuthorizer.MAX_SENDS) {
+            return false;
+        }
+        HttpAuthorizer.Refusal refused = new HttpAuthorizer.Refusal(spec.endpoint(), call.httpMethod(), status,
+                refusal.wwwAuthenticate(), call.authorization(), attempt);
+        try {
+            boolean again = authorizer.refused(refused);
+            LOG.log(System.Logger.Level.DEBUG, () -> describe() + ": " + call.httpMethod() + " refused with " + status
+                    + (again ? "; sending it again" : "; the authorizer gives up"));
+            return again;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            InterruptedIOException interrupted = new InterruptedIOException("interrupted while "
+                    + "authorizing " + call.httpMethod() + " " + spec.endpoint() + " after HTTP " + status);
+            interrupted.initCause(e);
+            throw interrupted;
+        } catch (RuntimeException e) {
+            throw new IOException("authorizing " + call.httpMethod() + " " + spec.endpoint() + " after HTTP " + status
+                    + " failed: " + e, e);
+        }
     }
 
     /** Keeps the session id that the server assigned in its answer to {@code initialize}. */

@@ -64,6 +64,26 @@ class McpUsageTest {
                 "Usage: " + usage + " (-- CMD ARGS... | --url URL)");
     }
 
+    private static final String PING_USAGE = "Usage: weft ping [--timeout DURATION] [--json] (-- CMD ARGS... | --url URL)";
+
+    @Test
+    void authorizationOptionsNeedAUrlAndAPortInRange() {
+        assertUsageError(run("ping", "--client-id", "me"),
+                "weft ping: --client-id is for a server at a URL: add --url URL", PING_USAGE);
+        assertUsageError(run("ping", "--scope", "a b"),
+                "weft ping: --scope is for a server at a URL: add --url URL", PING_USAGE);
+        assertUsageError(Cli.run("ping", "--url", "http://127.0.0.1:1/mcp", "--callback-port", "70000"),
+                "weft ping: --callback-port: '70000' is not a port (1 to 65535)", PING_USAGE);
+        assertUsageError(Cli.run("ping", "--url", "http://127.0.0.1:1/mcp", "--client-id", " "),
+                "weft ping: --client-id is blank", PING_USAGE);
+    }
+
+    @Test
+    void helpListsTheAuthorizationOptions() {
+        assertThat(Cli.run("ping", "--help").out()).contains("--client-id ID", "WEFT_CLIENT_SECRET", "--scope SCOPES",
+                "--callback-port PORT");
+    }
+
     @Test
     void unknownOptionIsAUsageError() {
         assertUsageError(run("tools", "call", "echo", "--frob"), "weft tools call: unknown option '--frob'",

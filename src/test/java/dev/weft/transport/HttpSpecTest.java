@@ -19,6 +19,7 @@ class HttpSpecTest {
         assertThat(spec.endpoint()).isEqualTo(ENDPOINT);
         assertThat(spec.headers()).isEmpty();
         assertThat(spec.requestHeaders()).isSameAs(RequestHeaders.NONE);
+        assertThat(spec.authorizer()).isNull();
         assertThat(spec.httpClient()).isNull();
         assertThat(spec.connectTimeout()).isEqualTo(HttpSpec.DEFAULT_CONNECT_TIMEOUT);
         assertThat(spec.codec()).isSameAs(JsonRpcCodec.standard());
@@ -29,13 +30,26 @@ class HttpSpecTest {
     @Test
     void withCopiesChangeOneComponent() {
         RequestHeaders auth = (uri, method) -> Map.of("Authorization", "Bearer x");
+        HttpAuthorizer authorizer = new HttpAuthorizer() {
+            @Override
+            public Map<String, String> headers(URI uri, String httpMethod) {
+                return Map.of();
+            }
+
+            @Override
+            public boolean refused(Refusal refusal) {
+                return false;
+            }
+        };
         HttpSpec spec = HttpSpec.of(ENDPOINT).withHeader("X-A", "1").withHeader("X-B", "2")
-                .withRequestHeaders(auth).withConnectTimeout(Duration.ofSeconds(3))
+                .withRequestHeaders(auth).withAuthorizer(authorizer).withConnectTimeout(Duration.ofSeconds(3))
                 .withCodec(JsonRpcCodec.withMaxFrameBytes(1000)).withReconnectAttempts(0)
                 .withEndpoint(URI.create("https://example.com/mcp"));
 
         assertThat(spec.headers()).containsExactlyInAnyOrderEntriesOf(Map.of("X-A", "1", "X-B", "2"));
         assertThat(spec.requestHeaders()).isSameAs(auth);
+        assertThat(spec.authorizer()).isSameAs(authorizer);
+        assertThat(spec.withAuthorizer(null).authorizer()).isNull();
         assertThat(spec.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(spec.codec().maxFrameBytes()).isEqualTo(1000);
         assertThat(spec.reconnectAttempts()).isZero();

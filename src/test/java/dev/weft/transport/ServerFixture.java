@@ -3,6 +3,7 @@ package dev.weft.transport;
 import static dev.weft.transport.FakeMcpHttpServer.obj;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.internal.SharedHttpClient;
 import dev.weft.jsonrpc.Connection;
 import dev.weft.jsonrpc.ConnectionOptions;
 import dev.weft.jsonrpc.Transport;

@@ -4,6 +4,7 @@ import static dev.weft.transport.ServerFixture.initializeBody;
 import static dev.weft.transport.ServerFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.weft.internal.SharedHttpClient;
 import dev.weft.jsonrpc.Connection;
 import dev.weft.testing.Await;
 import java.io.EOFException;

@@ -5,6 +5,7 @@ import static dev.weft.transport.ServerFixture.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.weft.internal.SharedHttpClient;
 import dev.weft.jsonrpc.CallOptions;
 import dev.weft.jsonrpc.Connection;
 import dev.weft.jsonrpc.ConnectionOptions;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.weft.internal.SharedHttpClient;
 import dev.weft.jsonrpc.CallOptions;
 import dev.weft.jsonrpc.CallTimeoutException;
 import dev.weft.jsonrpc.CancelProtocol;

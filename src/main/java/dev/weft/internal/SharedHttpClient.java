@@ -1,4 +1,4 @@
-package dev.weft.transport;
+package dev.weft.internal;
 
 import java.io.IOException;
 import java.util.concurrent.Executors;
@@ -11,9 +11,9 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
- * The one Jetty {@link HttpClient} that every {@link StreamableHttpTransport} of the runtime uses unless the host passes
- * its own: started lazily on first use, never stopped, so that opening and closing sessions starts and leaves no
- * thread.
+ * The one Jetty {@link HttpClient} of the runtime: every {@code StreamableHttpTransport} uses it unless the host passes
+ * its own, and so does authorization ({@code dev.weft.auth}) for its metadata, registration and token requests. Started
+ * lazily on first use, never stopped, so that opening and closing sessions starts and leaves no thread.
  *
  * <p>Its threads are named {@value #THREAD_PREFIX}{@code *} and are daemons (they never keep the JVM alive): a small
  * pool of platform threads for the selector and Jetty's own callbacks (idle ones end after a minute, one stays), one
@@ -25,11 +25,11 @@ import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
  * <p>Thread-safe. {@link #get()} blocks only the first time, while the client starts, and callers racing then wait
  * for that one start under a lock.
  */
-final class SharedHttpClient {
+public final class SharedHttpClient {
     /** The name prefix of the shared client's threads. */
-    static final String THREAD_PREFIX = "weft-shared-http";
+    public static final String THREAD_PREFIX = "weft-shared-http";
     /** Connections per server (host and port): each in-flight request and open event stream takes one. */
-    static final int MAX_CONNECTIONS_PER_DESTINATION = 4096;
+    public static final int MAX_CONNECTIONS_PER_DESTINATION = 4096;
 
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static HttpClient client; // written once under LOCK; read under LOCK
@@ -41,7 +41,7 @@ final class SharedHttpClient {
      *
      * @throws IOException if it cannot be started; the next call tries again
      */
-    static HttpClient get() throws IOException {
+    public static HttpClient get() throws IOException {
         LOCK.lock();
         try {
             if (client == null) {
