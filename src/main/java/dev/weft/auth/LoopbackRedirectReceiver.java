@@ -1,6 +1,7 @@
 package dev.weft.auth;
 
 import dev.weft.internal.CloseOnce;
+import dev.weft.internal.Uninterruptibles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -398,20 +399,8 @@ public final class LoopbackRedirectReceiver implements RedirectReceiver, AutoClo
     }
 
     private void awaitExchanges() {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                if (!exchanges.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    LOG.log(System.Logger.Level.WARNING, () -> describe() + ": requests still running after close");
-                }
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (!Uninterruptibles.awaitTerminationUninterruptibly(exchanges, CLOSE_TIMEOUT.toNanos())) {
+            LOG.log(System.Logger.Level.WARNING, () -> describe() + ": requests still running after close");
         }
     }
 

@@ -2,6 +2,7 @@ package dev.weft.internal;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -88,6 +89,28 @@ public final class Uninterruptibles {
             while (true) {
                 try {
                     return lock.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        } finally {
+            restore(interrupted);
+        }
+    }
+
+    /**
+     * Waits up to {@code nanos} for {@code executor}, already shut down, to finish its tasks, by
+     * {@link ExecutorService#awaitTermination}.
+     *
+     * @return whether every task finished in time
+     */
+    public static boolean awaitTerminationUninterruptibly(ExecutorService executor, long nanos) {
+        long deadline = System.nanoTime() + nanos;
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return executor.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     interrupted = true;
                 }

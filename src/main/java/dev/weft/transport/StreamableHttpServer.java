@@ -13,7 +13,6 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -244,20 +243,8 @@ public final class StreamableHttpServer implements AutoCloseable {
     }
 
     private void awaitExchanges() {
-        boolean interrupted = false;
-        long deadline = System.nanoTime() + CLOSE_TIMEOUT.toNanos();
-        while (true) {
-            try {
-                if (!exchanges.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
-                    LOG.log(System.Logger.Level.WARNING, () -> describe() + ": exchanges still running after close");
-                }
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        if (!Uninterruptibles.awaitTerminationUninterruptibly(exchanges, CLOSE_TIMEOUT.toNanos())) {
+            LOG.log(System.Logger.Level.WARNING, () -> describe() + ": exchanges still running after close");
         }
     }
 
