@@ -2,6 +2,7 @@ package dev.weft.auth;
 
 import dev.weft.internal.CloseOnce;
 import dev.weft.internal.Uninterruptibles;
+import dev.weft.internal.VirtualJetty;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -19,19 +20,14 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * A {@link RedirectReceiver} for a person at this machine: a small HTTP listener on the loopback address
@@ -117,22 +113,10 @@ public final class LoopbackRedirectReceiver implements RedirectReceiver, AutoClo
         this.opener = opener;
         this.description = "loopback-redirect[http://" + HOST + ":" + port + path + "]";
         String threadPrefix = "weft-loopback-redirect-" + COUNTER.incrementAndGet();
-        QueuedThreadPool pool = new QueuedThreadPool(8, 1, (int) TimeUnit.MINUTES.toMillis(1));
-        pool.setName(threadPrefix);
-        pool.setDaemon(true);
-        pool.setReservedThreads(0);
-        this.exchanges = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name(threadPrefix + "-exchange-", 0).factory());
-        pool.setVirtualThreadsExecutor(exchanges);
-        this.jetty = new Server(pool, new ScheduledExecutorScheduler(threadPrefix + "-scheduler", true), null);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendDateHeader(false);
-        this.connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(HOST);
-        connector.setPort(port);
-        connector.setIdleTimeout(TimeUnit.SECONDS.toMillis(30));
-        jetty.addConnector(connector);
+        VirtualJetty server = VirtualJetty.create(threadPrefix, 8, 1, HOST, port, TimeUnit.SECONDS.toMillis(30));
+        this.exchanges = server.exchanges();
+        this.jetty = server.jetty();
+        this.connector = server.connector();
         jetty.setHandler(new LoopbackRedirectHandler(this, path));
         jetty.setStopTimeout(0); // a browser's idle keep-alive connection must not hold up close
     }

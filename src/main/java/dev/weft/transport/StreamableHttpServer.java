@@ -2,6 +2,7 @@ package dev.weft.transport;
 
 import dev.weft.internal.CloseOnce;
 import dev.weft.internal.Uninterruptibles;
+import dev.weft.internal.VirtualJetty;
 import dev.weft.jsonrpc.Transport;
 import java.io.EOFException;
 import java.io.IOException;
@@ -18,17 +19,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
-import org.eclipse.jetty.server.HttpConfiguration;
-import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.util.thread.QueuedThreadPool;
-import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 
 /**
  * The MCP Streamable HTTP transport, server side (specification revision 2025-11-25), on Jetty 12's server: one
@@ -78,7 +74,6 @@ public final class StreamableHttpServer implements AutoCloseable {
     private final Consumer<Transport> consumer;
     private final String threadPrefix;
     private final HostGuard guard;
-    private final QueuedThreadPool pool;
     private final ExecutorService exchanges;
     private final Server jetty;
     private final ServerConnector connector;
@@ -99,23 +94,12 @@ public final class StreamableHttpServer implements AutoCloseable {
         this.threadPrefix = "weft-http-server-" + COUNTER.incrementAndGet();
         this.guard = new HostGuard(spec.allowedHosts(), spec.allowedOrigins(), loopback);
         this.description = "http-server[" + spec.host() + ":" + spec.port() + spec.path() + "]";
-        this.pool = new QueuedThreadPool(32, 2, (int) TimeUnit.MINUTES.toMillis(1));
-        pool.setName(threadPrefix);
-        pool.setDaemon(true);
-        pool.setReservedThreads(0);
-        this.exchanges = Executors.newThreadPerTaskExecutor(
-                Thread.ofVirtual().name(threadPrefix + "-exchange-", 0).factory());
-        pool.setVirtualThreadsExecutor(exchanges);
-        this.jetty = new Server(pool, new ScheduledExecutorScheduler(threadPrefix + "-scheduler", true), null);
-        HttpConfiguration http = new HttpConfiguration();
-        http.setSendServerVersion(false);
-        http.setSendDateHeader(false);
-        this.connector = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(http));
-        connector.setHost(spec.host());
-        connector.setPort(spec.port());
         // A response waiting for a message shows life every keepAlive; the connection must outlive that silence.
-        connector.setIdleTimeout(Math.max(30_000, 2 * spec.keepAlive().toMillis()));
-        jetty.addConnector(connector);
+        VirtualJetty server = VirtualJetty.create(threadPrefix, 32, 2, spec.host(), spec.port(),
+                Math.max(30_000, 2 * spec.keepAlive().toMillis()));
+        this.exchanges = server.exchanges();
+        this.jetty = server.jetty();
+        this.connector = server.connector();
         jetty.setHandler(new McpHttpHandler(this));
         // No graceful stop: close ends every session first, which ends their responses; a graceful stop would only
         // wait for the clients' idle keep-alive connections (a second each, measured).
